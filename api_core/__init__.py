@@ -1,0 +1,1 @@
+"""The student-records API: one package, served as Lambda functions or by uvicorn."""

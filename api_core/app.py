@@ -1,0 +1,30 @@
+"""The all-in-one app that uvicorn serves locally: `uvicorn api_core.app:app`.
+
+Every resource under /api, the API docs at /api/docs, and the frontend in public/
+at /. Each Lambda function builds its own app with only its own router instead
+(see functions/).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api_core import health
+from api_core.factory import create_app
+from api_core.resources import ALL_RESOURCES
+from api_core.router import build_router
+
+PUBLIC_DIR = Path(__file__).resolve().parent.parent / "public"
+
+
+def create_local_app() -> FastAPI:
+    routers = [build_router(resource) for resource in ALL_RESOURCES]
+    app = create_app([health.router, *routers], with_docs=True)
+    app.mount("/", StaticFiles(directory=PUBLIC_DIR, html=True), name="frontend")
+    return app
+
+
+app = create_local_app()

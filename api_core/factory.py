@@ -1,0 +1,36 @@
+"""The app factory: one FastAPI app from a set of routers, with our errors and guards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from api_core.errors import register_error_handlers
+from api_core.guard import RequestGuard
+from api_core.settings import get_settings
+
+
+def create_app(routers: Iterable[APIRouter], *, with_docs: bool = False) -> FastAPI:
+    app = FastAPI(
+        title="Student records API",
+        version="1.0.0",
+        docs_url="/api/docs" if with_docs else None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json" if with_docs else None,
+    )
+    for router in routers:
+        app.include_router(router)
+    register_error_handlers(app)
+    app.add_middleware(RequestGuard)
+    origins = get_settings().cors_origins
+    if origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Content-Type", "If-Match", "Authorization"],
+            expose_headers=["ETag", "Location", "Retry-After"],
+        )
+    return app

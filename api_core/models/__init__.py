@@ -1,0 +1,1 @@
+"""Input, update and output models, one module per resource."""

@@ -1,0 +1,144 @@
+"""One generic repository: the five CRUD operations for any resource, over MongoDB.
+
+Every write is a single atomic operation guarded by the record's version, so two
+clients editing the same record cannot overwrite each other's changes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from api_core.database import Database, Document
+from api_core.errors import ApiError, Conflict, NotFound, PreconditionFailed
+from api_core.ids import decode_cursor, encode_cursor
+from api_core.models.base import InputModel, ListQuery, Record
+from api_core.resources import Resource, referrers
+
+
+def _now() -> datetime:
+    # BSON dates keep milliseconds; trimming here makes what we return equal what we store.
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+class Repository:
+    def __init__(self, resource: Resource, database: Database) -> None:
+        self.resource = resource
+        self.database = database
+        self.collection = database[resource.collection]
+
+    async def create(self, data: InputModel) -> Record:
+        document = self._to_document(data.model_dump(exclude_none=True))
+        await self._check_references(document)
+        now = _now()
+        document.update(created_at=now, updated_at=now, version=1)
+        try:
+            await self.collection.insert_one(document)
+        except DuplicateKeyError as error:
+            raise self._conflict(error) from None
+        return self._to_public(document)
+
+    async def get(self, record_id: ObjectId) -> Record:
+        document = await self.collection.find_one({"_id": record_id})
+        if document is None:
+            raise NotFound()
+        return self._to_public(document)
+
+    async def page(self, query: ListQuery) -> tuple[list[Record], str | None]:
+        """A page of records in creation order, and the cursor of the next page."""
+        criteria = self.resource.list_filter(query)
+        if query.cursor is not None:
+            criteria["_id"] = {"$gt": decode_cursor(query.cursor)}
+        # One extra document tells whether another page follows.
+        cursor = self.collection.find(criteria).sort("_id", 1).limit(query.limit + 1)
+        documents = await cursor.to_list(query.limit + 1)
+        next_cursor = None
+        if len(documents) > query.limit:
+            documents = documents[: query.limit]
+            next_cursor = encode_cursor(documents[-1]["_id"])
+        return [self._to_public(document) for document in documents], next_cursor
+
+    async def update(
+        self, record_id: ObjectId, data: InputModel, versions: list[int] | None
+    ) -> Record:
+        """Apply the fields sent; null clears an optional field. `versions` is from If-Match."""
+        changes = data.model_dump(exclude_unset=True)
+        selector = _selector(record_id, versions)
+        if not changes:
+            document = await self.collection.find_one(selector)
+        else:
+            update: dict[str, Any] = {"$inc": {"version": 1}}
+            to_set = self._to_document({k: v for k, v in changes.items() if v is not None})
+            update["$set"] = {**to_set, "updated_at": _now()}
+            to_unset = {k: "" for k, v in changes.items() if v is None}
+            if to_unset:
+                update["$unset"] = to_unset
+            try:
+                document = await self.collection.find_one_and_update(
+                    selector, update, return_document=ReturnDocument.AFTER
+                )
+            except DuplicateKeyError as error:
+                raise self._conflict(error) from None
+        if document is None:
+            raise await self._missing_or_stale(record_id)
+        return self._to_public(document)
+
+    async def delete(self, record_id: ObjectId, versions: list[int] | None) -> None:
+        for other, field in referrers(self.resource):
+            if await self.database[other.collection].find_one({field: record_id}, {"_id": 1}):
+                raise Conflict(
+                    f"This {self.resource.singular} still has {other.name}; delete those first."
+                )
+        result = await self.collection.delete_one(_selector(record_id, versions))
+        if result.deleted_count == 0:
+            raise await self._missing_or_stale(record_id)
+
+    async def _check_references(self, document: Document) -> None:
+        for field, target in self.resource.references.items():
+            if await self.database[target].find_one({"_id": document[field]}, {"_id": 1}) is None:
+                raise Conflict(f"{field} does not name an existing record in {target}.")
+
+    async def _missing_or_stale(self, record_id: ObjectId) -> ApiError:
+        exists = await self.collection.find_one({"_id": record_id}, {"_id": 1})
+        return PreconditionFailed() if exists else NotFound()
+
+    def _conflict(self, error: DuplicateKeyError) -> Conflict:
+        """The resource's message for the unique index the write collided with."""
+        details = error.details or {}
+        message = str(details.get("errmsg", ""))
+        key_fields = list(details.get("keyPattern", {}))
+        for index in self.resource.indexes:
+            name = index.document["name"]
+            if name in self.resource.unique_messages and (
+                f"index: {name} " in message or key_fields == list(index.document["key"])
+            ):
+                return Conflict(self.resource.unique_messages[name])
+        return Conflict("A record with the same unique values already exists.")
+
+    def _to_document(self, fields: dict[str, Any]) -> Document:
+        document: Document = {}
+        for name, value in fields.items():
+            if name in self.resource.references:
+                value = ObjectId(value)
+            elif isinstance(value, date):  # BSON has no date-only type
+                value = value.isoformat()
+            document[name] = value
+            if name in self.resource.folded_copies:
+                document[self.resource.folded_copies[name]] = value.casefold()
+        return document
+
+    def _to_public(self, document: Document) -> Record:
+        fields = {k: str(v) if isinstance(v, ObjectId) else v for k, v in document.items()}
+        fields["id"] = fields.pop("_id")
+        return self.resource.public_model.model_validate(fields)
+
+
+def _selector(record_id: ObjectId, versions: list[int] | None) -> Document:
+    if versions is None:
+        return {"_id": record_id}
+    return {"_id": record_id, "version": {"$in": versions}}

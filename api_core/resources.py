@@ -1,0 +1,136 @@
+"""What each resource is: its models, indexes, unique keys, references and list filters.
+
+The repository and the router are generic; everything that makes students differ
+from courses lives in one `Resource` description here. To add a resource, write
+its models, describe it below and add it to ALL_RESOURCES.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING, IndexModel
+
+from api_core.models import courses, enrollments, students
+from api_core.models.base import InputModel, ListQuery, Record
+
+Filter = dict[str, Any]
+
+
+def _no_filter(_: Any) -> Filter:
+    return {}
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str  # URL segment and collection name, plural
+    singular: str
+    create_model: type[InputModel]
+    update_model: type[InputModel]
+    public_model: type[Record]
+    query_model: type[ListQuery]
+    indexes: tuple[IndexModel, ...] = ()
+    # Unique index name -> the 409 message when a write collides with it.
+    unique_messages: Mapping[str, str] = field(default_factory=dict)
+    # Field holding another record's id -> that record's collection. The target
+    # must exist on create, and cannot be deleted while anything points at it.
+    references: Mapping[str, str] = field(default_factory=dict)
+    # Field -> a stored case-folded copy, for case-insensitive uniqueness and search.
+    folded_copies: Mapping[str, str] = field(default_factory=dict)
+    # Builds the MongoDB filter for a list request from its validated query.
+    list_filter: Callable[[Any], Filter] = _no_filter
+
+    @property
+    def collection(self) -> str:
+        return self.name
+
+
+def prefix_range(prefix: str) -> Filter:
+    """Strings that start with `prefix`, as a range an index can scan (unlike a regex)."""
+    last = ord(prefix[-1]) + 1
+    if 0xD800 <= last <= 0xDFFF:  # surrogates cannot be stored; skip past them
+        last = 0xE000
+    if last > 0x10FFFF:
+        return {"$gte": prefix}
+    return {"$gte": prefix, "$lt": prefix[:-1] + chr(last)}
+
+
+def _student_filter(query: students.StudentQuery) -> Filter:
+    if query.q is None:
+        return {}
+    prefix = prefix_range(query.q.casefold())
+    return {"$or": [{"name_folded": prefix}, {"email_folded": prefix}]}
+
+
+def _enrollment_filter(query: enrollments.EnrollmentQuery) -> Filter:
+    return {
+        name: ObjectId(value)
+        for name, value in (("student_id", query.student_id), ("course_id", query.course_id))
+        if value is not None
+    }
+
+
+STUDENTS = Resource(
+    name="students",
+    singular="student",
+    create_model=students.StudentCreate,
+    update_model=students.StudentUpdate,
+    public_model=students.Student,
+    query_model=students.StudentQuery,
+    indexes=(
+        IndexModel([("email_folded", ASCENDING)], unique=True, name="email_unique"),
+        IndexModel([("name_folded", ASCENDING), ("_id", ASCENDING)], name="name_search"),
+    ),
+    unique_messages={"email_unique": "A student with this email already exists."},
+    folded_copies={"name": "name_folded", "email": "email_folded"},
+    list_filter=_student_filter,
+)
+
+COURSES = Resource(
+    name="courses",
+    singular="course",
+    create_model=courses.CourseCreate,
+    update_model=courses.CourseUpdate,
+    public_model=courses.Course,
+    query_model=courses.CourseQuery,
+    indexes=(IndexModel([("code", ASCENDING)], unique=True, name="code_unique"),),
+    unique_messages={"code_unique": "A course with this code already exists."},
+)
+
+ENROLLMENTS = Resource(
+    name="enrollments",
+    singular="enrollment",
+    create_model=enrollments.EnrollmentCreate,
+    update_model=enrollments.EnrollmentUpdate,
+    public_model=enrollments.Enrollment,
+    query_model=enrollments.EnrollmentQuery,
+    indexes=(
+        IndexModel(
+            [("student_id", ASCENDING), ("course_id", ASCENDING), ("term", ASCENDING)],
+            unique=True,
+            name="enrollment_unique",
+        ),
+        IndexModel([("student_id", ASCENDING), ("_id", ASCENDING)], name="by_student"),
+        IndexModel([("course_id", ASCENDING), ("_id", ASCENDING)], name="by_course"),
+    ),
+    unique_messages={
+        "enrollment_unique": "This student is already enrolled in this course for this term."
+    },
+    references={"student_id": "students", "course_id": "courses"},
+    list_filter=_enrollment_filter,
+)
+
+ALL_RESOURCES: tuple[Resource, ...] = (STUDENTS, COURSES, ENROLLMENTS)
+
+
+def referrers(resource: Resource) -> list[tuple[Resource, str]]:
+    """(resource, field) pairs whose records point at records of `resource`."""
+    return [
+        (other, name)
+        for other in ALL_RESOURCES
+        for name, target in other.references.items()
+        if target == resource.collection
+    ]

@@ -1,0 +1,107 @@
+"""The five CRUD endpoints, built once for any resource from its description."""
+
+# No `from __future__ import annotations`: FastAPI reads these endpoint annotations
+# at runtime, and they name models chosen per resource. For the same reason mypy
+# sees those models as variables, hence the `valid-type` ignores below.
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Response
+
+from api_core.database import DatabaseDep
+from api_core.errors import problem_responses
+from api_core.ids import etag, parse_id, parse_if_match
+from api_core.models.base import Page, Record
+from api_core.repository import Repository
+from api_core.resources import Resource
+
+JSON = "application/json"
+IfMatch = Annotated[
+    str | None,
+    Header(description="An ETag from an earlier read; the write fails with 412 if it is stale"),
+]
+
+
+def build_router(resource: Resource) -> APIRouter:
+    Create = resource.create_model
+    Update = resource.update_model
+    Public = resource.public_model
+    Filters = resource.query_model
+    PageOfRecords = Page[Public]  # type: ignore[valid-type]
+    one, many = resource.singular, resource.name
+
+    async def repository(database: DatabaseDep) -> Repository:
+        return Repository(resource, database)
+
+    Repo = Annotated[Repository, Depends(repository)]
+    router = APIRouter(prefix=f"/api/{many}", tags=[many])
+
+    @router.post(
+        "",
+        status_code=201,
+        response_model=Public,
+        summary=f"Create a {one}",
+        responses=problem_responses(409, 413, 415, 422, 503),
+    )
+    async def create(body: Create, repo: Repo) -> Response:  # type: ignore[valid-type]
+        record = await repo.create(body)
+        return _record_response(record, 201, location=f"/api/{many}/{record.id}")
+
+    @router.get(
+        "",
+        response_model=PageOfRecords,
+        summary=f"List {many}",
+        description="Oldest first. Follow `next_cursor` for the next page.",
+        responses=problem_responses(422, 503),
+    )
+    async def list_records(
+        query: Annotated[Filters, Query()],  # type: ignore[valid-type]
+        repo: Repo,
+    ) -> Response:
+        items, next_cursor = await repo.page(query)
+        page = PageOfRecords(items=items, next_cursor=next_cursor)
+        return Response(page.model_dump_json(), media_type=JSON)
+
+    @router.get(
+        "/{id}",
+        response_model=Public,
+        summary=f"Get a {one}",
+        responses=problem_responses(404, 503),
+    )
+    async def get(id: str, repo: Repo) -> Response:
+        return _record_response(await repo.get(parse_id(id)))
+
+    @router.patch(
+        "/{id}",
+        response_model=Public,
+        summary=f"Change a {one}",
+        description="Only the fields sent change; `null` clears an optional field.",
+        responses=problem_responses(404, 409, 412, 413, 415, 422, 503),
+    )
+    async def update(
+        id: str,
+        body: Update,  # type: ignore[valid-type]
+        repo: Repo,
+        if_match: IfMatch = None,
+    ) -> Response:
+        record = await repo.update(parse_id(id), body, parse_if_match(if_match))
+        return _record_response(record)
+
+    @router.delete(
+        "/{id}",
+        status_code=204,
+        summary=f"Delete a {one}",
+        responses=problem_responses(404, 409, 412, 503),
+    )
+    async def delete(id: str, repo: Repo, if_match: IfMatch = None) -> Response:
+        await repo.delete(parse_id(id), parse_if_match(if_match))
+        return Response(status_code=204)
+
+    return router
+
+
+def _record_response(record: Record, status: int = 200, location: str | None = None) -> Response:
+    headers = {"ETag": etag(record.version)}
+    if location is not None:
+        headers["Location"] = location
+    return Response(record.model_dump_json(), status, headers, JSON)

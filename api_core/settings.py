@@ -1,0 +1,32 @@
+"""Every setting the API reads, from the environment, through one pydantic-settings class."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    mongodb_uri: str = "mongodb://127.0.0.1:27017"
+    mongodb_db: str = Field(default="school", min_length=1, max_length=63)
+    # Budget for server selection and for opening a connection. pymongo's defaults
+    # (30 s and 20 s) outlast a function's timeout; a cold start against a database
+    # that is down must answer 503 within this budget instead.
+    mongodb_timeout_ms: int = Field(default=2000, ge=100, le=60_000)
+    # Ceiling for any single database operation, once connected.
+    mongodb_operation_timeout_ms: int = Field(default=5000, ge=100, le=60_000)
+    # Seconds a client is told to wait before retrying after a 503.
+    retry_after_seconds: int = Field(default=5, ge=1, le=3600)
+    max_body_bytes: int = Field(default=16_384, ge=1024, le=1_048_576)
+    # Origins allowed to call the API from a browser; empty means same-origin only.
+    cors_origins: list[str] = []
+    log_level: str = "INFO"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

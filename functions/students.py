@@ -1,0 +1,6 @@
+"""Lambda function for /api/students and /api/students/{id}."""
+
+from api_core.lambda_handler import resource_handler
+from api_core.resources import STUDENTS
+
+handler = resource_handler(STUDENTS)
