@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +27,7 @@ logger = logging.getLogger("api_core.requests")
 
 def make_handler(*routers: APIRouter) -> LambdaHandler:
     configure_logging()
+    _ensure_event_loop()
     # lifespan="off": Mangum would otherwise run the app's startup and shutdown on
     # every invocation. Per-process work (client, indexes) happens lazily instead.
     adapter = Mangum(create_app(routers), lifespan="off")
@@ -60,6 +63,21 @@ def resource_handler(resource: Resource) -> LambdaHandler:
 def _method(event: Event) -> str | None:
     http = event.get("requestContext", {}).get("http")
     return http.get("method") if http else event.get("httpMethod")
+
+
+def _ensure_event_loop() -> None:
+    """Give this thread the event loop Mangum runs every invocation on, once.
+
+    Mangum asks `asyncio.get_event_loop()`, which since Python 3.12 warns when it
+    has to create the loop and since 3.14 refuses; the loop (and with it the
+    cached MongoDB client) then lives as long as the process.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            asyncio.get_event_loop()
+    except RuntimeError:
+        asyncio.set_event_loop(asyncio.new_event_loop())
 
 
 def _register_snapstart_hook() -> None:
