@@ -1,0 +1,116 @@
+// Every request the page makes goes through this module, so that auth (a bearer
+// token, later) and the "database unavailable" signal live in one place.
+
+const BASE = "/api";
+
+let bearerToken = null;
+
+/** Sets (or clears, with null) the token sent as `Authorization: Bearer ...`. */
+export function setToken(token) {
+  bearerToken = token;
+}
+
+/** Fires "unavailable" (detail: {retryAfter, message}) and "available". */
+export const connection = new EventTarget();
+
+/** A failed request; `problem` is the RFC 9457 body when the API sent one. */
+export class ApiError extends Error {
+  constructor(status, problem, retryAfter = null) {
+    super(problem?.detail || problem?.title || `Request failed (${status})`);
+    this.name = "ApiError";
+    this.status = status;
+    this.problem = problem ?? {};
+    this.retryAfter = retryAfter;
+  }
+
+  /** Validation errors as [{field, msg, type}], for fields of the request body. */
+  get fieldErrors() {
+    return (this.problem.errors ?? []).map((e) => ({
+      field: e.loc?.[0] === "body" ? e.loc.slice(1).join(".") : null,
+      msg: e.msg,
+      type: e.type,
+    }));
+  }
+}
+
+async function request(method, path, { query, body, etag, signal } = {}) {
+  const url = new URL(BASE + path, window.location.origin);
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, value);
+  }
+  const headers = { Accept: "application/json, application/problem+json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (etag) headers["If-Match"] = etag;
+  if (bearerToken) headers.Authorization = `Bearer ${bearerToken}`;
+
+  let response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    });
+  } catch (error) {
+    if (error.name === "AbortError") throw error;
+    const problem = { title: "Offline", detail: "The server cannot be reached. Check your connection." };
+    connection.dispatchEvent(new CustomEvent("unavailable", { detail: { retryAfter: 5, message: problem.detail } }));
+    throw new ApiError(0, problem);
+  }
+
+  const type = response.headers.get("Content-Type") ?? "";
+  const data = response.status === 204 || !type.includes("json") ? null : await response.json();
+  if (response.status === 503) {
+    const retryAfter = Number(response.headers.get("Retry-After")) || 5;
+    connection.dispatchEvent(new CustomEvent("unavailable", { detail: { retryAfter, message: data?.detail } }));
+    throw new ApiError(503, data, retryAfter);
+  }
+  connection.dispatchEvent(new Event("available"));
+  if (!response.ok) throw new ApiError(response.status, data);
+  return { data, etag: response.headers.get("ETag") };
+}
+
+/** The ETag the API gives a record (its quoted version), for records read from a list. */
+export function etagOf(record) {
+  return `"${record.version}"`;
+}
+
+/** One page: {items, next_cursor}. `filters` are extra query parameters (q, student_id...). */
+export async function list(resource, { cursor, limit = 20, signal, ...filters } = {}) {
+  const { data } = await request("GET", `/${resource}`, { query: { ...filters, cursor, limit }, signal });
+  return data;
+}
+
+/** Every page, for short lists such as the course picker; stops after `max` items. */
+export async function listAll(resource, filters = {}, max = 1000) {
+  const items = [];
+  let cursor = null;
+  do {
+    const page = await list(resource, { ...filters, cursor, limit: 100 });
+    items.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor && items.length < max);
+  return items;
+}
+
+/** {data, etag} for one record. */
+export function get(resource, id) {
+  return request("GET", `/${resource}/${encodeURIComponent(id)}`);
+}
+
+export function create(resource, body) {
+  return request("POST", `/${resource}`, { body });
+}
+
+/** Changes only the fields in `changes`; fails with 412 when `etag` is stale. */
+export function update(resource, id, changes, etag) {
+  return request("PATCH", `/${resource}/${encodeURIComponent(id)}`, { body: changes, etag });
+}
+
+export function remove(resource, id, etag) {
+  return request("DELETE", `/${resource}/${encodeURIComponent(id)}`, { etag });
+}
+
+export function health() {
+  return request("GET", "/health");
+}

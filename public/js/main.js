@@ -1,0 +1,5 @@
+import { watchConnection } from "./connection.js";
+import { startRouter } from "./router.js";
+
+watchConnection();
+startRouter(document.getElementById("main"));

@@ -1,0 +1,133 @@
+// What the list and detail views need to know about each kind of record.
+
+export const GRADES = ["A+", "A", "A-", "B+", "B", "B-", "C+", "C", "C-", "D+", "D", "D-", "F"];
+
+const SEASONS = ["WINTER", "SPRING", "SUMMER", "FALL"];
+
+/** Terms from two years back to next year, as [value, label], oldest first. */
+export function termOptions(today = new Date()) {
+  const year = today.getFullYear();
+  const options = [];
+  for (let y = year - 2; y <= year + 1; y += 1) {
+    for (const season of SEASONS) options.push([`${y}-${season}`, termLabel(`${y}-${season}`)]);
+  }
+  return options;
+}
+
+/** The term most likely meant today: the current one by month. */
+export function currentTerm(today = new Date()) {
+  const month = today.getMonth(); // 0-11
+  const season = month < 2 ? "WINTER" : month < 5 ? "SPRING" : month < 8 ? "SUMMER" : "FALL";
+  return `${today.getFullYear()}-${season}`;
+}
+
+/** "2026-FALL" -> "Fall 2026" */
+export function termLabel(term) {
+  const [year, season] = term.split("-");
+  return season ? `${season.charAt(0)}${season.slice(1).toLowerCase()} ${year}` : term;
+}
+
+export function formatDate(iso) {
+  if (!iso) return "—";
+  const [y, m, d] = iso.slice(0, 10).split("-").map(Number);
+  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(undefined, { dateStyle: "medium", timeZone: "UTC" });
+}
+
+export function formatTimestamp(iso) {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
+export const STUDENTS = {
+  resource: "students",
+  singular: "student",
+  plural: "students",
+  title: "Students",
+  route: "#/students",
+  searchable: true,
+  searchLabel: "Search by name or email",
+  conflictField: "email",
+  recordTitle: (s) => s.name,
+  recordSubtitle: (s) => s.email,
+  columns: [
+    { label: "Name", value: (s) => s.name, primary: true },
+    { label: "Email", value: (s) => s.email },
+    { label: "Program", value: (s) => s.program ?? "—" },
+  ],
+  details: [
+    { label: "Email", value: (s) => s.email },
+    { label: "Program", value: (s) => s.program ?? "Not set" },
+    { label: "Date of birth", value: (s) => (s.date_of_birth ? formatDate(s.date_of_birth) : "Not set") },
+  ],
+  fields: [
+    { name: "name", label: "Full name", required: true, autocomplete: "off", maxlength: 100, wide: true },
+    {
+      name: "email",
+      label: "Email",
+      type: "email",
+      required: true,
+      maxlength: 254,
+      spellcheck: "false",
+      autocapitalize: "off",
+      hint: "Used to tell students apart; two students cannot share one.",
+      wide: true,
+    },
+    { name: "program", label: "Program", maxlength: 100, placeholder: "e.g. Computer Science" },
+    { name: "date_of_birth", label: "Date of birth", type: "date", min: "1900-01-01" },
+  ],
+  empty: {
+    title: "No students yet",
+    text: "Add your first student to start enrolling them in courses.",
+  },
+  deleteRefused: (s) =>
+    `${s.name} is still enrolled in one or more courses, so the record was kept. Remove their enrollments first, then delete the student.`,
+};
+
+export const COURSES = {
+  resource: "courses",
+  singular: "course",
+  plural: "courses",
+  title: "Courses",
+  route: "#/courses",
+  searchable: false,
+  conflictField: "code",
+  recordTitle: (c) => `${c.code} · ${c.title}`,
+  recordSubtitle: (c) => `${c.credits} ${c.credits === 1 ? "credit" : "credits"}`,
+  columns: [
+    { label: "Code", value: (c) => c.code, primary: true },
+    { label: "Title", value: (c) => c.title },
+    { label: "Credits", value: (c) => String(c.credits), numeric: true },
+  ],
+  details: [
+    { label: "Code", value: (c) => c.code },
+    { label: "Credits", value: (c) => String(c.credits) },
+  ],
+  fields: [
+    {
+      name: "code",
+      label: "Course code",
+      required: true,
+      maxlength: 13,
+      autocapitalize: "characters",
+      spellcheck: "false",
+      hint: "Letters then digits, like CS101 or MATH-201.",
+      formatHint: "Use 2–8 letters followed by up to 4 digits, like CS101.",
+    },
+    {
+      name: "credits",
+      label: "Credits",
+      type: "number",
+      required: true,
+      min: 1,
+      max: 20,
+      inputmode: "numeric",
+      formatHint: "Enter a whole number of credits from 1 to 20.",
+    },
+    { name: "title", label: "Title", required: true, maxlength: 200, wide: true },
+  ],
+  empty: {
+    title: "No courses yet",
+    text: "Create a course, then enroll students in it.",
+  },
+  deleteRefused: (c) =>
+    `${c.code} still has students enrolled, so the course was kept. Remove those enrollments first, then delete the course.`,
+};
