@@ -18,7 +18,9 @@ from typing import Annotated, Any
 from fastapi import Depends
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import ConfigurationError
 
+from api_core.errors import DatabaseUnavailable
 from api_core.resources import ALL_RESOURCES
 from api_core.settings import Settings, get_settings
 
@@ -44,7 +46,8 @@ def create_client(settings: Settings) -> AsyncMongoClient[Document]:
         settings.mongodb_uri,
         serverSelectionTimeoutMS=budget,
         connectTimeoutMS=budget,
-        timeoutMS=settings.mongodb_operation_timeout_ms,
+        # Not timeoutMS: with it set, pymongo waits that long for server selection too.
+        socketTimeoutMS=settings.mongodb_operation_timeout_ms,
         tz_aware=True,
         appname="student-records-api",
     )
@@ -54,8 +57,13 @@ def _cached_client() -> _CachedClient:
     global _cache
     loop = asyncio.get_running_loop()
     if _cache is None or _cache.loop is not loop:
-        # Raises on a malformed URI or a failed SRV lookup; nothing is cached then.
-        _cache = _CachedClient(create_client(get_settings()), loop)
+        try:
+            client = create_client(get_settings())
+        except (ConfigurationError, ValueError) as error:
+            # A malformed URI: nothing is cached, so a fixed one is picked up next time.
+            logger.error("cannot create the MongoDB client, check MONGODB_URI: %s", error)
+            raise DatabaseUnavailable() from None
+        _cache = _CachedClient(client, loop)
     return _cache
 
 

@@ -11,9 +11,11 @@ from typing import Any
 
 from fastapi import APIRouter
 from mangum import Mangum
+from mangum.adapter import DEFAULT_TEXT_MIME_TYPES
 from mangum.types import LambdaContext
 
 from api_core import database
+from api_core.errors import PROBLEM_JSON
 from api_core.factory import create_app
 from api_core.logs import configure_logging
 from api_core.resources import Resource
@@ -30,7 +32,12 @@ def make_handler(*routers: APIRouter) -> LambdaHandler:
     _ensure_event_loop()
     # lifespan="off": Mangum would otherwise run the app's startup and shutdown on
     # every invocation. Per-process work (client, indexes) happens lazily instead.
-    adapter = Mangum(create_app(routers), lifespan="off")
+    # problem+json is text too: without it Mangum would base64-encode every error.
+    adapter = Mangum(
+        create_app(routers),
+        lifespan="off",
+        text_mime_types=[*DEFAULT_TEXT_MIME_TYPES, PROBLEM_JSON],
+    )
     cold_start = True
 
     def handler(event: Event, context: LambdaContext) -> dict[str, Any]:

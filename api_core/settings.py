@@ -15,7 +15,9 @@ class Settings(BaseSettings):
     mongodb_db: str = Field(default="school", min_length=1, max_length=63)
     # Budget for server selection and for opening a connection. pymongo's defaults
     # (30 s and 20 s) outlast a function's timeout; a cold start against a database
-    # that is down must answer 503 within this budget instead.
+    # that is down must answer 503 within this budget instead. Keep it above 1 s:
+    # pymongo rechecks a failed server at most every 500 ms, and the first request
+    # after the database returns needs time to see it.
     mongodb_timeout_ms: int = Field(default=2000, ge=100, le=60_000)
     # Ceiling for any single database operation, once connected.
     mongodb_operation_timeout_ms: int = Field(default=5000, ge=100, le=60_000)

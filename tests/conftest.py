@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import uuid
 from collections.abc import Iterator
 
 import pytest
 
+from api_core import database
 from api_core.settings import get_settings
 from tests.support.lambda_context import FakeLambdaContext
+from tests.support.wire_server import WireServer
 
 _SETTINGS_PREFIXES = ("MONGODB_", "CORS_", "MAX_BODY", "RETRY_AFTER", "LOG_LEVEL")
 
@@ -27,3 +31,31 @@ def clean_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture
 def lambda_context() -> FakeLambdaContext:
     return FakeLambdaContext()
+
+
+@pytest.fixture(scope="session")
+def wire_server() -> Iterator[WireServer]:
+    """A real MongoDB-wire server over TCP, shared by the session's tests."""
+    with WireServer() as server:
+        yield server
+
+
+@pytest.fixture
+def live_settings(monkeypatch: pytest.MonkeyPatch, wire_server: WireServer) -> Iterator[str]:
+    """Point the API at the wire server, in a database of this test's own.
+
+    Handlers run on the thread's event loop, as on Lambda; the client cached there
+    is closed afterwards so the next test starts cold.
+    """
+    database_name = f"test_{uuid.uuid4().hex[:12]}"
+    monkeypatch.setenv("MONGODB_URI", wire_server.uri)
+    monkeypatch.setenv("MONGODB_DB", database_name)
+    monkeypatch.setenv("MONGODB_TIMEOUT_MS", "1000")
+    get_settings.cache_clear()
+    yield database_name
+    close_cached_client()
+
+
+def close_cached_client() -> None:
+    """Close the API's cached client on the loop Lambda handlers run on."""
+    asyncio.get_event_loop().run_until_complete(database.close_client())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 from functools import cache
@@ -64,7 +65,10 @@ def build_event(
 
 
 def response_json(response: dict[str, Any]) -> Any:
-    return json.loads(response["body"]) if response.get("body") else None
+    body = response.get("body") or ""
+    if response.get("isBase64Encoded"):
+        body = base64.b64decode(body).decode()
+    return json.loads(body) if body else None
 
 
 def response_headers(response: dict[str, Any]) -> dict[str, str]:

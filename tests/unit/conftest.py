@@ -16,7 +16,12 @@ from api_core.database import Database, ensure_indexes, get_database
 @pytest.fixture
 def mock_database() -> Database:
     database: Database = AsyncMongoMockClient(tz_aware=True)["school"]
-    asyncio.run(ensure_indexes(database))
+    # Not asyncio.run(): it would unset the thread's loop that Lambda handlers run on.
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(ensure_indexes(database))
+    finally:
+        loop.close()
     return database
 
 

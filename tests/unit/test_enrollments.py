@@ -59,7 +59,9 @@ def test_enroll_twice_in_same_course_and_term_is_conflict(
     other_term = enroll(client, student["id"], course["id"], term="2027-SPRING")
 
     assert again.status_code == 409
-    assert again.json()["detail"] == "This student is already enrolled in this course for this term."
+    assert (
+        again.json()["detail"] == "This student is already enrolled in this course for this term."
+    )
     assert other_term.status_code == 201
 
 

@@ -57,7 +57,12 @@ def test_create_student_with_email_differing_only_in_case_is_conflict(client: Te
 
 
 def test_get_student_with_unknown_or_malformed_id_is_not_found(client: TestClient) -> None:
-    for record_id in ("0123456789abcdef01234567", "123", "ZZZZZZZZZZZZZZZZZZZZZZZZ", "abcdefghijkl"):
+    for record_id in (
+        "0123456789abcdef01234567",
+        "123",
+        "ZZZZZZZZZZZZZZZZZZZZZZZZ",
+        "abcdefghijkl",
+    ):
         response = client.get(f"/api/students/{record_id}")
         assert response.status_code == 404, record_id
         assert response.json()["status"] == 404

@@ -1,0 +1,163 @@
+"""Each function answers HTTP API v2, REST API v1 and ALB events, end to end."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from typing import Any
+
+import pytest
+
+from api_core.logs import JsonFormatter
+from functions import courses, enrollments, health, students
+from tests.support.builders import course_body, enrollment_body, student_body
+from tests.support.events import (
+    EVENT_SHAPES,
+    EventShape,
+    build_event,
+    response_headers,
+    response_json,
+)
+from tests.support.lambda_context import FakeLambdaContext
+
+pytestmark = pytest.mark.usefixtures("live_settings")
+
+
+def call(handler: Any, shape: EventShape, method: str, path: str, **kwargs: Any) -> Any:
+    return handler(build_event(shape, method, path, **kwargs), FakeLambdaContext())
+
+
+@pytest.mark.parametrize("shape", EVENT_SHAPES)
+def test_students_function_full_crud_through_event_shape(shape: EventShape) -> None:
+    created = call(students.handler, shape, "POST", "/api/students", body=student_body())
+    assert created["statusCode"] == 201
+    record = response_json(created)
+    url = f"/api/students/{record['id']}"
+    assert response_headers(created)["location"] == url
+    assert response_headers(created)["etag"] == '"1"'
+
+    fetched = call(students.handler, shape, "GET", url)
+    assert fetched["statusCode"] == 200
+    assert response_json(fetched) == record
+
+    if_match_1 = {"If-Match": '"1"'}
+    changed = call(students.handler, shape, "PATCH", url, body={"program": "M"}, headers=if_match_1)
+    assert changed["statusCode"] == 200
+    assert response_json(changed)["program"] == "M"
+
+    stale = call(students.handler, shape, "PATCH", url, body={"program": "X"}, headers=if_match_1)
+    assert stale["statusCode"] == 412
+    assert response_headers(stale)["content-type"] == "application/problem+json"
+
+    deleted = call(students.handler, shape, "DELETE", url, headers={"If-Match": '"2"'})
+    assert deleted["statusCode"] == 204
+    assert call(students.handler, shape, "GET", url)["statusCode"] == 404
+
+
+@pytest.mark.parametrize("shape", EVENT_SHAPES)
+def test_list_query_parameters_reach_the_route(shape: EventShape) -> None:
+    for name in ("Zoe Adams", "Zoltan Brown", "Amy Zed"):
+        call(students.handler, shape, "POST", "/api/students", body=student_body(name=name))
+
+    response = call(
+        students.handler, shape, "GET", "/api/students", query={"q": "zo", "limit": "1"}
+    )
+
+    assert response["statusCode"] == 200
+    page = response_json(response)
+    assert [s["name"] for s in page["items"]] == ["Zoe Adams"]
+    following = call(
+        students.handler,
+        shape,
+        "GET",
+        "/api/students",
+        query={"q": "zo", "limit": "1", "cursor": page["next_cursor"]},
+    )
+    assert [s["name"] for s in response_json(following)["items"]] == ["Zoltan Brown"]
+
+
+@pytest.mark.parametrize("shape", EVENT_SHAPES)
+def test_enrollment_function_checks_references_through_event_shape(shape: EventShape) -> None:
+    student = response_json(
+        call(students.handler, shape, "POST", "/api/students", body=student_body())
+    )
+    course = response_json(call(courses.handler, shape, "POST", "/api/courses", body=course_body()))
+
+    enrolled = call(
+        enrollments.handler,
+        shape,
+        "POST",
+        "/api/enrollments",
+        body=enrollment_body(student["id"], course["id"], grade="A"),
+    )
+    refused = call(students.handler, shape, "DELETE", f"/api/students/{student['id']}")
+
+    assert enrolled["statusCode"] == 201
+    assert refused["statusCode"] == 409
+
+
+@pytest.mark.parametrize("shape", EVENT_SHAPES)
+def test_bad_body_through_event_shape_is_problem_not_500(shape: EventShape) -> None:
+    malformed = call(students.handler, shape, "POST", "/api/students", raw_body="{nope")
+    not_json = call(
+        students.handler,
+        shape,
+        "POST",
+        "/api/students",
+        raw_body="a=b",
+        headers={"content-type": "text/plain"},
+    )
+
+    assert malformed["statusCode"] == 422
+    assert not_json["statusCode"] == 415
+    assert response_json(not_json)["status"] == 415
+
+
+@pytest.mark.parametrize("shape", EVENT_SHAPES)
+def test_health_function_reports_ok(shape: EventShape) -> None:
+    response = call(health.handler, shape, "GET", "/api/health")
+
+    assert response["statusCode"] == 200
+    assert response_json(response)["status"] == "ok"
+
+
+def test_function_serves_only_its_own_resource() -> None:
+    response = call(students.handler, "http_api_v2", "GET", "/api/courses")
+
+    assert response["statusCode"] == 404
+    assert response_json(response)["status"] == 404
+
+
+def test_handler_logs_one_json_line_with_request_id_and_cold_start() -> None:
+    context = FakeLambdaContext()
+    (json_handler,) = [
+        handler
+        for handler in logging.getLogger("api_core").handlers
+        if isinstance(handler.formatter, JsonFormatter)
+    ]
+    assert isinstance(json_handler, logging.StreamHandler)
+    output = io.StringIO()
+    original = json_handler.setStream(output)
+    try:
+        courses.handler(build_event("http_api_v2", "GET", "/api/courses"), context)
+    finally:
+        json_handler.setStream(original)
+
+    lines = [json.loads(line) for line in output.getvalue().splitlines()]
+    assert len(lines) == 1
+    entry = lines[0]
+    assert entry["message"] == "request"
+    assert entry["request_id"] == context.aws_request_id
+    assert entry["status"] == 200
+    assert entry["path"] == "/api/courses"
+    assert entry["method"] == "GET"
+    assert isinstance(entry["cold_start"], bool)
+
+
+def test_error_responses_are_sent_as_text_not_base64() -> None:
+    response = call(students.handler, "http_api_v2", "GET", "/api/students/unknown")
+
+    assert response["statusCode"] == 404
+    assert response["isBase64Encoded"] is False
+    assert json.loads(response["body"])["status"] == 404
