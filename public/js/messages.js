@@ -15,7 +15,7 @@ export function fieldMessage({ msg, type }, field = {}) {
   return capitalise(reason.replace(/^Value error, /, "")).replace(/([^.])$/, "$1.");
 }
 
-function capitalise(text) {
+export function capitalise(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 

@@ -4,7 +4,7 @@
 import * as api from "../api.js";
 import { confirmDialog } from "../dialog.js";
 import { focus, h, icon, replace } from "../dom.js";
-import { describe } from "../messages.js";
+import { capitalise, describe } from "../messages.js";
 import { formatTimestamp } from "../resources.js";
 import { toast } from "../toast.js";
 import { openEditDialog } from "./record-dialog.js";
@@ -101,8 +101,4 @@ export function renderDetail(main, config, id, { panel } = {}) {
       window.location.hash = config.route;
     }
   }
-}
-
-function capitalise(text) {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

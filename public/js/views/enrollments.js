@@ -121,7 +121,7 @@ export async function studentEnrollments(container, student) {
     );
     const removeButton = h(
       "button",
-      { type: "button", class: "icon-button icon-button--danger", "aria-label": `Remove enrollment in ${name}, ${termLabel(enrollment.term)}`, title: "Remove enrollment", onclick: () => drop(enrollment, name) },
+      { type: "button", class: "icon-button icon-button--danger enrollment__remove", "aria-label": `Remove enrollment in ${name}, ${termLabel(enrollment.term)}`, title: "Remove enrollment", onclick: () => drop(enrollment, name) },
       icon("trash"),
     );
     return h(
@@ -133,7 +133,9 @@ export async function studentEnrollments(container, student) {
         course ? h("a", { href: `#/courses/${course.id}`, class: "enrollment__name" }, name) : h("span", { class: "enrollment__name" }, name),
         h("span", { class: "enrollment__meta" }, `${termLabel(enrollment.term)}${course ? ` · ${course.credits} credits` : ""}`),
       ),
-      h("div", { class: "enrollment__actions" }, gradeForm, removeButton, message),
+      gradeForm,
+      removeButton,
+      message,
     );
   }
 

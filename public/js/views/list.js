@@ -3,7 +3,7 @@
 
 import * as api from "../api.js";
 import { focus, h, icon, replace } from "../dom.js";
-import { describe } from "../messages.js";
+import { capitalise, describe } from "../messages.js";
 import { toast } from "../toast.js";
 import { openCreateDialog } from "./record-dialog.js";
 
@@ -37,7 +37,7 @@ export function renderList(main, config, { query = "" } = {}) {
       autocomplete: "off",
       spellcheck: "false",
       value: search,
-      placeholder: "Start typing a name or an email",
+      placeholder: "Name or email",
     });
     let timer = null;
     input.addEventListener("input", () => {
@@ -196,8 +196,4 @@ export function renderList(main, config, { query = "" } = {}) {
 
 function skeleton() {
   return h("div", { class: "skeleton", "aria-hidden": "true" }, [1, 2, 3, 4].map(() => h("div", { class: "skeleton__row" })));
-}
-
-function capitalise(text) {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

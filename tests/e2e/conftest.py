@@ -1,0 +1,166 @@
+"""Fixtures for browser tests: a MongoDB-wire server, the app under uvicorn, Chromium.
+
+The servers live for the whole session; each test gets a fresh browser context
+and makes its own uniquely named records, so tests do not depend on each other.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import string
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+from tests.support.wire_server import HOST, WireServer, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+OUTPUT = ROOT / "test-output"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@dataclass
+class LiveApp:
+    base_url: str
+    database: WireServer
+
+    def wait_until_healthy(self, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.base_url}/api/health", timeout=2) as reply:
+                    if reply.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the app did not become healthy")
+            time.sleep(0.1)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        pytest.fail("Chromium is missing: apt-get install -y chromium (.ci/run does this)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def live_app() -> Iterator[LiveApp]:
+    database = WireServer()
+    database.start()
+    port = free_port()
+    env = {
+        **os.environ,
+        "MONGODB_URI": database.uri,
+        "MONGODB_DB": f"e2e_{uuid.uuid4().hex[:12]}",
+        # A short budget makes the outage test see its 503 (and the recovery) quickly.
+        "MONGODB_TIMEOUT_MS": "1000",
+        "RETRY_AFTER_SECONDS": "1",
+        "LOG_LEVEL": "WARNING",
+    }
+    OUTPUT.mkdir(exist_ok=True)
+    log = (OUTPUT / "e2e-uvicorn.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "api_core.app:app", "--host", HOST, "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    app = LiveApp(f"http://{HOST}:{port}", database)
+    try:
+        app.wait_until_healthy()
+        yield app
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+        database.close()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright, chromium_path: str) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def context(browser: Browser, live_app: LiveApp) -> Iterator[BrowserContext]:
+    context = browser.new_context(base_url=live_app.base_url, viewport=DESKTOP)
+    context.set_default_timeout(10_000)
+    # The page must work offline: any request to another origin fails the test.
+    foreign: list[str] = []
+
+    def guard(route, request) -> None:  # type: ignore[no-untyped-def]
+        if request.url.startswith(live_app.base_url):
+            route.continue_()
+        else:
+            foreign.append(request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    yield context
+    context.close()
+    assert not foreign, f"the page requested other origins: {foreign}"
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Iterator[Page]:
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    assert not errors, f"uncaught errors in the page: {errors}"
+
+
+@pytest.fixture
+def unique() -> str:
+    """A short random tag of letters for names, emails and course codes that must not collide."""
+    return "".join(random.choices(string.ascii_lowercase, k=6))
+
+
+@pytest.fixture
+def api(live_app: LiveApp) -> Iterator[httpx.Client]:
+    """Direct API access, to arrange data quickly and to check what the UI did."""
+    with httpx.Client(base_url=f"{live_app.base_url}/api", timeout=10) as client:
+        yield client
+
+
+def create(api: httpx.Client, resource: str, body: dict[str, object]) -> dict[str, object]:
+    reply = api.post(f"/{resource}", json=body)
+    assert reply.status_code == 201, reply.text
+    record: dict[str, object] = reply.json()
+    return record
