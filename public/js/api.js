@@ -10,7 +10,7 @@ export function setToken(token) {
   bearerToken = token;
 }
 
-/** Fires "unavailable" (detail: {retryAfter, message}) and "available". */
+/** Fires "unavailable" (detail: {retryAfter, reason: "database" | "offline"}) and "available". */
 export const connection = new EventTarget();
 
 /** A failed request; `problem` is the RFC 9457 body when the API sent one. */
@@ -54,7 +54,7 @@ async function request(method, path, { query, body, etag, signal } = {}) {
   } catch (error) {
     if (error.name === "AbortError") throw error;
     const problem = { title: "Offline", detail: "The server cannot be reached. Check your connection." };
-    connection.dispatchEvent(new CustomEvent("unavailable", { detail: { retryAfter: 5, message: problem.detail } }));
+    connection.dispatchEvent(new CustomEvent("unavailable", { detail: { retryAfter: 5, reason: "offline" } }));
     throw new ApiError(0, problem);
   }
 
@@ -62,7 +62,7 @@ async function request(method, path, { query, body, etag, signal } = {}) {
   const data = response.status === 204 || !type.includes("json") ? null : await response.json();
   if (response.status === 503) {
     const retryAfter = Number(response.headers.get("Retry-After")) || 5;
-    connection.dispatchEvent(new CustomEvent("unavailable", { detail: { retryAfter, message: data?.detail } }));
+    connection.dispatchEvent(new CustomEvent("unavailable", { detail: { retryAfter, reason: "database" } }));
     throw new ApiError(503, data, retryAfter);
   }
   connection.dispatchEvent(new Event("available"));

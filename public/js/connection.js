@@ -15,10 +15,10 @@ export function watchConnection() {
   connection.addEventListener("available", () => clearBanner());
 }
 
-function showBanner({ retryAfter, message }) {
+function showBanner({ retryAfter, reason }) {
   const banner = document.getElementById("connection-banner");
-  document.getElementById("connection-message").textContent =
-    message || "The database is unreachable right now.";
+  document.getElementById("connection-title").textContent =
+    reason === "offline" ? "Can’t reach the server." : "Can’t reach the database.";
   banner.hidden = false;
   down = true;
   schedulePoll(retryAfter);

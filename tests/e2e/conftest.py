@@ -22,7 +22,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    Request,
+    Route,
+    sync_playwright,
+)
 
 from tests.support.wire_server import HOST, WireServer, free_port
 
@@ -124,7 +132,7 @@ def context(browser: Browser, live_app: LiveApp) -> Iterator[BrowserContext]:
     # The page must work offline: any request to another origin fails the test.
     foreign: list[str] = []
 
-    def guard(route, request) -> None:  # type: ignore[no-untyped-def]
+    def guard(route: Route, request: Request) -> None:
         if request.url.startswith(live_app.base_url):
             route.continue_()
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import LiveApp
+from tests.e2e.conftest import OUTPUT, LiveApp
 
 pytestmark = pytest.mark.e2e
 
@@ -23,6 +23,8 @@ def test_banner_shows_during_outage_and_clears_after(page: Page, live_app: LiveA
         expect(banner).to_have_attribute("role", "alert")
         expect(banner).to_contain_text("Can’t reach the database.")
         expect(page.get_by_role("heading", name="Couldn’t load students")).to_be_visible()
+        (OUTPUT / "screenshots").mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=OUTPUT / "screenshots" / "outage-desktop.png")
     finally:
         live_app.database.start()
 

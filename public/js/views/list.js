@@ -121,7 +121,7 @@ export function renderList(main, config, { query = "" } = {}) {
       if (error.name === "AbortError") return null;
       failed = true;
       if (shown === 0) replace(results, errorState(error));
-      status.textContent = describe(error);
+      status.textContent = shown === 0 ? "" : describe(error);
       results.setAttribute("aria-busy", "false");
       return null;
     } finally {
