@@ -19,16 +19,17 @@ $(BIN)/.installed: pyproject.toml
 # .data/ across restarts, and stops it on exit.
 run: $(BIN)/.installed
 	@if [ -n "$$MONGODB_URI" ]; then \
-		exec $(BIN)/uvicorn api_core.app:app --reload --host 127.0.0.1 --port $(PORT); \
+		exec $(BIN)/uvicorn api_core.app:app --reload --reload-dir api_core --host 127.0.0.1 --port $(PORT); \
 	fi; \
 	mkdir -p .data; \
 	db_port=$$($(BIN)/python -c 'from tests.support.wire_server import free_port; print(free_port())'); \
 	$(BIN)/secantusd-py --host 127.0.0.1 --port $$db_port --storage-path .data --log-level WARNING & \
 	db_pid=$$!; \
-	trap 'kill $$db_pid 2>/dev/null; wait $$db_pid 2>/dev/null' EXIT; \
-	echo "Embedded MongoDB-wire server on 127.0.0.1:$$db_port, data in .data/"; \
+	trap 'kill $$db_pid 2>/dev/null; wait $$db_pid 2>/dev/null; exit 0' EXIT INT TERM; \
+	echo "Embedded MongoDB-wire server on 127.0.0.1:$$db_port (data in .data/)"; \
 	MONGODB_URI=mongodb://127.0.0.1:$$db_port $(BIN)/uvicorn api_core.app:app \
-		--reload --reload-dir api_core --host 127.0.0.1 --port $(PORT)
+		--reload --reload-dir api_core --host 127.0.0.1 --port $(PORT) & \
+	wait $$!
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check .
@@ -44,3 +45,59 @@ typecheck: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) .aws-sam .mypy_cache .pytest_cache .ruff_cache test-output
+
+# --- AWS SAM and Netlify (template.yaml, netlify.toml, tests/deploy/) ----------------
+# The deploy tests run the real tools offline. aws-sam-cli pins its own dependencies,
+# so it gets a virtual environment of its own; @netlify/config is pinned by .ci/node's
+# lockfile. Both install once and are reused.
+SAM_VENV := .venv-sam
+SAM_TOOLS := aws-sam-cli==1.170.0 cfn-lint==1.58.0
+NODE_TOOLS := .ci/node/node_modules/.installed
+
+.PHONY: deploy-tools
+deploy-tools: $(SAM_VENV)/.installed $(NODE_TOOLS)
+test: deploy-tools
+
+$(SAM_VENV)/.installed:
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --upgrade pip
+	$(SAM_VENV)/bin/pip install --quiet $(SAM_TOOLS)
+	touch $@
+
+$(NODE_TOOLS): .ci/node/package-lock.json
+	npm ci --prefix .ci/node --no-audit --no-fund --loglevel=error
+	touch $@
+
+# `sam build` runs the build-<LogicalId> targets below (BuildMethod: makefile) with
+# ARTIFACTS_DIR set, from a scratch copy of functions/; they read the repository root.
+# A function's package is api_core/ plus its own module, nothing else. The layer is
+# pyproject.toml's dependencies as Linux x86_64 wheels for the runtime's Python, so
+# any build machine gives the same layer. Its .pyc files use unchecked hashes because
+# SAM zips every file with a 1980 timestamp, which would make timestamp-checked .pyc
+# files stale and recompiled at every cold start.
+LAMBDA_PYTHON ?= python3.12
+LAMBDA_PLATFORM := --platform manylinux2014_x86_64 --implementation cp --python-version 3.12
+REPO_ROOT := $(dir $(abspath $(firstword $(MAKEFILE_LIST))))
+
+define lambda-function
+	mkdir -p "$(ARTIFACTS_DIR)/functions"
+	cd $(REPO_ROOT) && find api_core -name '*.py' -exec cp --parents {} "$(ARTIFACTS_DIR)" \;
+	cp $(REPO_ROOT)functions/__init__.py $(REPO_ROOT)functions/$(1).py "$(ARTIFACTS_DIR)/functions/"
+endef
+
+build-StudentsFunction:
+	$(call lambda-function,students)
+build-CoursesFunction:
+	$(call lambda-function,courses)
+build-EnrollmentsFunction:
+	$(call lambda-function,enrollments)
+build-HealthFunction:
+	$(call lambda-function,health)
+
+build-DependenciesLayer:
+	$(PYTHON) -c 'import tomllib, sys; print(*tomllib.load(open(sys.argv[1], "rb"))["project"]["dependencies"], sep="\n")' \
+		$(REPO_ROOT)pyproject.toml \
+	| $(PYTHON) -m pip install --quiet --disable-pip-version-check --no-compile \
+		$(LAMBDA_PLATFORM) --only-binary=:all: --target "$(ARTIFACTS_DIR)/python" -r /dev/stdin
+	rm -rf "$(ARTIFACTS_DIR)"/python/bin
+	$(LAMBDA_PYTHON) -m compileall -q -j 0 --invalidation-mode unchecked-hash "$(ARTIFACTS_DIR)/python"
