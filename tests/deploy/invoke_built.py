@@ -1,0 +1,61 @@
+"""Invoke one built function the way Lambda's Python runtime would.
+
+Run as `python3.12 -S -P invoke_built.py HANDLER RESULTS_FILE` with PYTHONPATH set to
+the function's built package, then the layer's python/ folder (Lambda's /var/task
+and /opt/python), and nothing else: no site-packages, no repository checkout. Reads
+a JSON list of events on stdin, calls the handler once per event in this one process
+(the first call is the cold start), and writes the responses and the files the
+handler's modules were loaded from to RESULTS_FILE. The handler's own log lines go
+to stdout, as on Lambda.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import sysconfig
+import uuid
+from typing import Any
+
+
+class Context:
+    function_name = "deploy-test"
+    function_version = "$LATEST"
+    invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:deploy-test"
+    memory_limit_in_mb = 512
+    log_group_name = "/aws/lambda/deploy-test"
+    log_stream_name = "2026/01/01/[$LATEST]0123456789abcdef"
+
+    def __init__(self) -> None:
+        self.aws_request_id = str(uuid.uuid4())
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 20_000
+
+
+def main() -> None:
+    handler_name, results_file = sys.argv[1:]
+    module_name, _, attribute = handler_name.rpartition(".")
+    handler = getattr(importlib.import_module(module_name), attribute)
+    results: list[dict[str, Any]] = []
+    for event in json.load(sys.stdin):
+        context = Context()
+        results.append({"request_id": context.aws_request_id, "response": handler(event, context)})
+    modules = {
+        name: getattr(module, "__file__", None)
+        for name, module in sys.modules.items()
+        if "." not in name and getattr(module, "__file__", None)
+    }
+    report = {
+        "results": results,
+        "modules": modules,
+        "version": sys.version,
+        "stdlib": sysconfig.get_path("stdlib"),
+    }
+    with open(results_file, "w") as out:
+        json.dump(report, out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""`sam build` output: tiny function packages of our code only, one layer of dependencies."""
+
+from __future__ import annotations
+
+import io
+import tomllib
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.deploy.conftest import SamBuild, measurements
+from tests.deploy.tools import ROOT
+
+pytestmark = pytest.mark.deploy
+
+FUNCTION_LIMIT = 100 * 1024
+LAYER_LIMIT = 30 * 1024 * 1024
+# Development tools that must never ship to Lambda.
+DEV_ONLY = ("secantusdb", "pytest", "mongomock", "uvicorn", "httpx", "ruff", "mypy", "playwright")
+
+
+def files(directory: Path) -> list[Path]:
+    return sorted(path for path in directory.rglob("*") if path.is_file())
+
+
+def size(directory: Path) -> int:
+    return sum(path.stat().st_size for path in files(directory))
+
+
+def zipped_size(directory: Path) -> int:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in files(directory):
+            archive.write(path, path.relative_to(directory))
+    return len(buffer.getvalue())
+
+
+def describe(directory: Path) -> str:
+    unzipped, zipped = size(directory) / 1024, zipped_size(directory) / 1024
+    return f"{unzipped:,.1f} KiB unzipped, {zipped:,.1f} KiB zipped"
+
+
+def built_functions(sam_build: SamBuild) -> dict[str, dict[str, Any]]:
+    return {
+        logical_id: resource["Properties"]
+        for logical_id, resource in sam_build.template["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::Function"
+    }
+
+
+def test_sam_build_function_package_holds_only_api_core_and_its_own_module(
+    sam_build: SamBuild,
+) -> None:
+    api_core = {path.relative_to(ROOT) for path in (ROOT / "api_core").rglob("*.py")}
+    assert api_core
+    for logical_id, properties in built_functions(sam_build).items():
+        package = sam_build.artifact(logical_id)
+        module = Path(*properties["Handler"].split(".")[:-1]).with_suffix(".py")
+        expected = api_core | {Path("functions/__init__.py"), module}
+        assert {path.relative_to(package) for path in files(package)} == expected, logical_id
+
+
+def test_sam_build_function_package_is_under_100_kib(sam_build: SamBuild) -> None:
+    for logical_id in built_functions(sam_build):
+        package = sam_build.artifact(logical_id)
+        measurements[logical_id] = describe(package)
+        assert size(package) < FUNCTION_LIMIT, (logical_id, describe(package))
+
+
+def test_sam_build_layer_is_under_30_mib(sam_build: SamBuild) -> None:
+    layer = sam_build.artifact("DependenciesLayer")
+    measurements["DependenciesLayer"] = describe(layer)
+    assert size(layer) < LAYER_LIMIT, describe(layer)
+
+
+def test_sam_build_layer_holds_the_runtime_dependencies_for_lambda_linux_only(
+    sam_build: SamBuild,
+) -> None:
+    python = sam_build.artifact("DependenciesLayer") / "python"
+    installed = {
+        path.name.split("-")[0].lower().replace("_", "-") for path in python.glob("*.dist-info")
+    }
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    for requirement in declared:
+        name = requirement.split(">")[0].split("=")[0].split("[")[0].strip().lower()
+        assert name in installed, requirement
+    assert [name for name in installed if name.startswith(DEV_ONLY)] == []
+    assert not (python / "api_core").exists() and not (python / "tests").exists()
+    extensions = [path.name for path in python.rglob("*.so")]
+    assert extensions and all("x86_64-linux-gnu" in name for name in extensions), extensions
+    # Precompiled for the runtime, valid whatever timestamps the zip gives the files.
+    compiled = list((python / "fastapi" / "__pycache__").glob("*.cpython-312.pyc"))
+    assert compiled
+    assert all(path.read_bytes()[4:8] == b"\x01\x00\x00\x00" for path in compiled)

@@ -1,0 +1,108 @@
+"""netlify.toml resolves through @netlify/config, and its build writes the API proxy rule.
+
+Each test works on a copy of netlify.toml and public/ in a temporary directory, so a
+rule written by the build never lands in the real public/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.deploy.tools import NETLIFY_CONFIG, ROOT, require, run, tool_env
+
+pytestmark = pytest.mark.deploy
+
+API_ORIGIN = "https://abc123defg.execute-api.eu-west-1.amazonaws.com"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    shutil.copy(ROOT / "netlify.toml", tmp_path)
+    shutil.copytree(
+        ROOT / "public", tmp_path / "public", ignore=shutil.ignore_patterns("_redirects")
+    )
+    return tmp_path
+
+
+def resolve(site: Path) -> tuple[dict[str, Any], str]:
+    """The resolved configuration, and whatever @netlify/config warned about."""
+    result = run(
+        [require(NETLIFY_CONFIG), "--offline", "--stable", "--repositoryRoot", site, "--cwd", site],
+        cwd=site,
+    )
+    assert result.returncode == 0, result.stderr
+    warnings = result.stderr.replace("\u200b", "").strip()
+    config: dict[str, Any] = json.loads(result.stdout)["config"]
+    return config, warnings
+
+
+def netlify_build(site: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run the build command as Netlify does: `bash -c` in the base directory."""
+    config, _ = resolve(site)
+    base_env = {k: v for k, v in tool_env().items() if k != "API_ORIGIN"}
+    return run(["bash", "-c", config["build"]["command"]], cwd=site, env={**base_env, **env})
+
+
+def test_netlify_toml_resolves_without_warnings(site: Path) -> None:
+    config, warnings = resolve(site)
+    assert warnings == ""
+    assert config["build"]["publish"] == str(site / "public")
+    assert config["redirects"] == []
+
+
+def test_netlify_dev_fronts_local_uvicorn(site: Path) -> None:
+    config, _ = resolve(site)
+    makefile = (ROOT / "Makefile").read_text()
+    assert config["dev"]["framework"] == "#custom"
+    assert config["dev"]["command"] == "make run"
+    assert f"PORT ?= {config['dev']['targetPort']}\n" in makefile
+
+
+def test_netlify_headers_secure_and_revalidate_the_static_files(site: Path) -> None:
+    config, _ = resolve(site)
+    (headers,) = config["headers"]
+    assert headers["for"] == "/*"
+    values = headers["values"]
+    assert values["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in values["Content-Security-Policy"]
+    assert {"Referrer-Policy", "Strict-Transport-Security", "X-Frame-Options"} <= set(values)
+    assert "must-revalidate" in values["Cache-Control"]
+
+
+def test_public_html_needs_nothing_the_content_security_policy_blocks() -> None:
+    # script-src and style-src 'self' refuse inline scripts, styles and handlers.
+    inline = re.compile(r"<script(?![^>]*\bsrc=)|<style|\sstyle=|\son[a-z]+=", re.IGNORECASE)
+    pages = sorted((ROOT / "public").rglob("*.html"))
+    assert pages
+    assert {page.name: inline.findall(page.read_text()) for page in pages} == {
+        page.name: [] for page in pages
+    }
+
+
+@pytest.mark.parametrize("origin", [API_ORIGIN, API_ORIGIN + "/"])
+def test_netlify_build_writes_the_api_proxy_rule(site: Path, origin: str) -> None:
+    result = netlify_build(site, API_ORIGIN=origin)
+    assert result.returncode == 0, result.stderr
+    config, warnings = resolve(site)
+    assert warnings == ""
+    assert [
+        {key: rule[key] for key in ("from", "to", "status", "force")}
+        for rule in config["redirects"]
+    ] == [{"from": "/api/*", "to": f"{API_ORIGIN}/api/:splat", "status": 200, "force": False}]
+
+
+@pytest.mark.parametrize("origin", [None, "", "abc123defg.execute-api.eu-west-1.amazonaws.com"])
+def test_netlify_build_without_an_api_origin_fails_with_a_clear_message(
+    site: Path, origin: str | None
+) -> None:
+    result = netlify_build(site, **({} if origin is None else {"API_ORIGIN": origin}))
+    assert result.returncode != 0
+    assert "API_ORIGIN must be the API's origin" in result.stderr
+    assert not (site / "public" / "_redirects").exists()

@@ -1,0 +1,176 @@
+"""Every API operation reaches exactly one function, and the built functions answer it.
+
+The routes come from template.yaml; the operations from the combined app's OpenAPI.
+The functions run from `sam build`'s output (their package plus the layer, nothing
+else) under the template's Python, fed the payload-2.0 events API Gateway would send
+through each route. The database is unreachable on purpose: a 503 problem+json from
+the repository proves the request went through the route, the right function, its
+router and validation, without needing MongoDB.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from api_core.app import app
+from tests.deploy.conftest import SamBuild
+from tests.deploy.http_api import Route, template_routes
+from tests.deploy.tools import run
+
+pytestmark = pytest.mark.deploy
+
+SAMPLE_ID = "0123456789abcdef01234567"
+PROBLEM = "application/problem+json"
+# A valid body per resource, so writes get past validation to the database.
+SAMPLE_BODIES: dict[str, dict[str, Any]] = {
+    "students": {"name": "Ada Lovelace", "email": "ada@example.org"},
+    "courses": {"code": "CS101", "title": "Programming", "credits": 5},
+    "enrollments": {"student_id": SAMPLE_ID, "course_id": SAMPLE_ID, "term": "2026-FALL"},
+}
+UNREACHABLE_DATABASE = {
+    "MONGODB_URI": "mongodb://127.0.0.1:1",
+    "MONGODB_TIMEOUT_MS": "200",
+    "MONGODB_OPERATION_TIMEOUT_MS": "500",
+}
+
+
+def openapi_operations() -> list[tuple[str, str]]:
+    """(method, path template) for every operation of the combined app."""
+    paths: dict[str, dict[str, Any]] = app.openapi()["paths"]
+    return [(method.upper(), path) for path, item in paths.items() for method in item]
+
+
+def concrete(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", SAMPLE_ID, path)
+
+
+def owners(routes: list[Route], method: str, path: str) -> list[Route]:
+    return [route for route in routes if route.matches(method, concrete(path))]
+
+
+def test_openapi_operation_served_by_exactly_one_function_route(template: dict[str, Any]) -> None:
+    routes = template_routes(template)
+    operations = openapi_operations()
+    assert operations
+    wrong = {
+        f"{method} {path}": [route.key for route in owners(routes, method, path)]
+        for method, path in operations
+        if len(owners(routes, method, path)) != 1
+    }
+    assert wrong == {}
+
+
+def test_template_route_serves_some_openapi_operation(template: dict[str, Any]) -> None:
+    operations = openapi_operations()
+    dead = [
+        route.key
+        for route in template_routes(template)
+        if not any(route.matches(method, concrete(path)) for method, path in operations)
+    ]
+    assert dead == []
+
+
+@pytest.fixture(scope="module")
+def invocations(
+    sam_build: SamBuild, template: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, dict[str, Any]]:
+    """Each function's built package invoked once per operation it owns, in one process."""
+    routes = template_routes(template)
+    python = shutil.which(template["Globals"]["Function"]["Runtime"], path=sam_build.env["PATH"])
+    assert python is not None
+    layer = sam_build.artifact("DependenciesLayer") / "python"
+    runner = Path(__file__).with_name("invoke_built.py")
+    planned: dict[str, list[tuple[str, str, Route]]] = defaultdict(list)
+    for method, path in openapi_operations():
+        (route,) = owners(routes, method, path)
+        planned[route.function].append((method, path, route))
+
+    def invoke(function: str, operations: list[tuple[str, str, Route]]) -> dict[str, Any]:
+        events = [
+            route.event(method, concrete(path), body=_body(method, path))
+            for method, path, route in operations
+        ]
+        results_file = tmp_path_factory.mktemp("invoke") / "results.json"
+        env = {
+            **sam_build.env,
+            **UNREACHABLE_DATABASE,
+            "PYTHONPATH": f"{sam_build.artifact(function)}:{layer}",
+            "PYTHONDONTWRITEBYTECODE": "1",  # the packages are read-only on Lambda
+        }
+        env.pop("VIRTUAL_ENV", None)
+        handler = operations[0][2].handler
+        result = run(
+            [python, "-S", "-P", runner, handler, results_file], env=env, input=json.dumps(events)
+        )
+        assert result.returncode == 0, result.stderr
+        outcome: dict[str, Any] = json.loads(results_file.read_text())
+        outcome["operations"] = [f"{method} {path}" for method, path, _ in operations]
+        outcome["log_lines"] = result.stdout.splitlines()
+        outcome["package"] = str(sam_build.artifact(function))
+        outcome["layer"] = str(layer)
+        return outcome
+
+    # One process per function, as on Lambda; they run side by side.
+    with ThreadPoolExecutor() as pool:
+        return dict(zip(planned, pool.map(invoke, planned, planned.values()), strict=True))
+
+
+def _body(method: str, path: str) -> dict[str, Any] | None:
+    if method not in ("POST", "PATCH", "PUT"):
+        return None
+    resource = path.split("/")[2]
+    assert resource in SAMPLE_BODIES, f"add a valid sample body for {resource} to this test"
+    return SAMPLE_BODIES[resource]
+
+
+def test_built_function_answers_each_of_its_operations_from_the_database(
+    invocations: dict[str, dict[str, Any]],
+) -> None:
+    answers = {
+        f"{function}: {operation}": (
+            result["response"]["statusCode"],
+            result["response"]["headers"].get("content-type"),
+            "retry-after" in result["response"]["headers"],
+        )
+        for function, outcome in invocations.items()
+        for operation, result in zip(outcome["operations"], outcome["results"], strict=True)
+    }
+    assert len(answers) == len(openapi_operations())
+    assert {key: value for key, value in answers.items() if value != (503, PROBLEM, True)} == {}
+
+
+def test_built_function_logs_a_json_line_per_invocation_with_request_id_and_cold_start(
+    invocations: dict[str, dict[str, Any]],
+) -> None:
+    for function, outcome in invocations.items():
+        lines = [json.loads(line) for line in outcome["log_lines"] if line.startswith("{")]
+        requests = [line for line in lines if line.get("message") == "request"]
+        assert [line["request_id"] for line in requests] == [
+            result["request_id"] for result in outcome["results"]
+        ], function
+        assert [line["cold_start"] for line in requests] == [True] + [False] * (
+            len(requests) - 1
+        ), function
+        assert all(line["status"] == 503 for line in requests), function
+
+
+def test_built_function_loads_its_code_from_its_package_and_libraries_from_the_layer(
+    invocations: dict[str, dict[str, Any]], runtime: str
+) -> None:
+    for function, outcome in invocations.items():
+        assert outcome["version"].startswith(runtime.removeprefix("python") + "."), function
+        modules: dict[str, str] = {k: v for k, v in outcome["modules"].items() if k != "__main__"}
+        assert modules["functions"].startswith(outcome["package"]), function
+        assert modules["api_core"].startswith(outcome["package"]), function
+        for library in ("fastapi", "pydantic", "pydantic_core", "pymongo", "mangum"):
+            assert modules[library].startswith(outcome["layer"]), (function, library)
+        allowed = (outcome["package"], outcome["layer"], outcome["stdlib"])
+        assert {name: file for name, file in modules.items() if not file.startswith(allowed)} == {}

@@ -1,0 +1,95 @@
+"""template.yaml passes SAM's own validation and lint, and holds what the design asks."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from api_core.settings import Settings
+from tests.deploy.tools import ROOT, SAM, require, run
+
+pytestmark = pytest.mark.deploy
+
+# Lambda's Python runtimes from 3.12 on (3.11 and older reach end of support first).
+SUPPORTED_RUNTIME = re.compile(r"python3\.(1[2-9])")
+
+
+def functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        logical_id: resource["Properties"]
+        for logical_id, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::Function"
+    }
+
+
+def test_sam_validate_lint_passes_without_warnings() -> None:
+    result = run([require(SAM), "validate", "--lint", "--template-file", "template.yaml"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == f"{ROOT / 'template.yaml'} is a valid SAM Template"
+    assert result.stderr.strip() == ""
+
+
+def test_template_runs_functions_on_a_supported_python_with_room_for_the_database(
+    template: dict[str, Any],
+) -> None:
+    function_globals = template["Globals"]["Function"]
+    assert SUPPORTED_RUNTIME.fullmatch(function_globals["Runtime"])
+    assert function_globals["MemorySize"] >= 256
+    defaults = Settings()
+    connect_budget_ms = int(template["Parameters"]["MongoDbTimeoutMs"]["Default"])
+    assert connect_budget_ms == defaults.mongodb_timeout_ms
+    worst_wait_s = (connect_budget_ms + defaults.mongodb_operation_timeout_ms) / 1000
+    # Comfortably above one bounded database wait, below the HTTP API's 30 s limit.
+    assert 2 * worst_wait_s <= function_globals["Timeout"] < 30
+    for properties in functions(template).values():
+        assert {"Runtime", "Timeout", "MemorySize", "Layers"}.isdisjoint(properties)
+
+
+def test_template_defines_one_function_per_resource(template: dict[str, Any]) -> None:
+    assert {
+        logical_id: properties["Handler"] for logical_id, properties in functions(template).items()
+    } == {
+        "StudentsFunction": "functions.students.handler",
+        "CoursesFunction": "functions.courses.handler",
+        "EnrollmentsFunction": "functions.enrollments.handler",
+        "HealthFunction": "functions.health.handler",
+    }
+
+
+def test_template_builds_every_function_and_the_layer_with_the_makefile(
+    template: dict[str, Any],
+) -> None:
+    resources = template["Resources"]
+    assert template["Globals"]["Function"]["Layers"] == [{"Ref": "DependenciesLayer"}]
+    assert resources["DependenciesLayer"]["Type"] == "AWS::Serverless::LayerVersion"
+    makefile = (ROOT / "Makefile").read_text()
+    for logical_id in [*functions(template), "DependenciesLayer"]:
+        assert resources[logical_id]["Metadata"]["BuildMethod"] == "makefile", logical_id
+        assert f"\nbuild-{logical_id}:" in makefile, logical_id
+
+
+def test_template_takes_the_mongodb_uri_as_a_hidden_parameter_without_default(
+    template: dict[str, Any],
+) -> None:
+    parameter = template["Parameters"]["MongoDbUri"]
+    assert parameter["NoEcho"] is True
+    assert "Default" not in parameter
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert variables["MONGODB_URI"] == {"Ref": "MongoDbUri"}
+    for properties in functions(template).values():
+        assert "Environment" not in properties
+
+
+def test_template_outputs_the_api_url(template: dict[str, Any]) -> None:
+    assert template["Outputs"]["ApiUrl"]["Value"] == {
+        "Fn::Sub": "https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
+    }
+    assert template["Resources"]["HttpApi"]["Type"] == "AWS::Serverless::HttpApi"
+
+
+def test_repository_deploy_files_hold_no_connection_string() -> None:
+    credentials = re.compile(r"mongodb(\+srv)?://[^\s\"'/]*@")
+    for name in ("template.yaml", "netlify.toml", "Makefile"):
+        assert credentials.search((ROOT / name).read_text()) is None, name
