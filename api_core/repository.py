@@ -17,7 +17,7 @@ from api_core.database import Database, Document
 from api_core.errors import ApiError, Conflict, NotFound, PreconditionFailed
 from api_core.ids import decode_cursor, encode_cursor
 from api_core.models.base import InputModel, ListQuery, Record
-from api_core.resources import Resource, referrers
+from api_core.resources import Resource, prefixes, referrers
 
 
 def _now() -> datetime:
@@ -53,7 +53,7 @@ class Repository:
         """A page of records in creation order, and the cursor of the next page."""
         criteria = self.resource.list_filter(query)
         if query.cursor is not None:
-            criteria["_id"] = {"$gt": decode_cursor(query.cursor)}
+            criteria = _after(criteria, decode_cursor(query.cursor))
         # One extra document tells whether another page follows.
         cursor = self.collection.find(criteria).sort("_id", 1).limit(query.limit + 1)
         documents = await cursor.to_list(query.limit + 1)
@@ -130,12 +130,27 @@ class Repository:
             document[name] = value
             if name in self.resource.folded_copies:
                 document[self.resource.folded_copies[name]] = value.casefold()
+            if name in self.resource.prefix_copies:
+                document[self.resource.prefix_copies[name]] = prefixes(value)
         return document
 
     def _to_public(self, document: Document) -> Record:
         fields = {k: str(v) if isinstance(v, ObjectId) else v for k, v in document.items()}
         fields["id"] = fields.pop("_id")
         return self.resource.public_model.model_validate(fields)
+
+
+def _after(criteria: Document, last_id: ObjectId) -> Document:
+    """`criteria` limited to records after the cursor's.
+
+    Inside each branch of an $or, so that every branch stays one index range that
+    is already in _id order.
+    """
+    after = {"_id": {"$gt": last_id}}
+    if "$or" in criteria:
+        rest = {k: v for k, v in criteria.items() if k != "$or"}
+        return {**rest, "$or": [{**branch, **after} for branch in criteria["$or"]]}
+    return {**criteria, **after}
 
 
 def _selector(record_id: ObjectId, versions: list[int] | None) -> Document:

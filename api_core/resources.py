@@ -40,6 +40,8 @@ class Resource:
     references: Mapping[str, str] = field(default_factory=dict)
     # Field -> a stored case-folded copy, for case-insensitive uniqueness and search.
     folded_copies: Mapping[str, str] = field(default_factory=dict)
+    # Field -> a stored array of its case-folded prefixes, for prefix search (see below).
+    prefix_copies: Mapping[str, str] = field(default_factory=dict)
     # Builds the MongoDB filter for a list request from its validated query.
     list_filter: Callable[[Any], Filter] = _no_filter
 
@@ -58,11 +60,29 @@ def prefix_range(prefix: str) -> Filter:
     return {"$gte": prefix, "$lt": prefix[:-1] + chr(last)}
 
 
+# Prefix search as equality on a multikey index: `{name_prefixes: "ad"}` sorted by
+# _id is an index scan that stops after one page, where a range or a regex on the
+# name would have to find and sort every match first. Only the first PREFIX_LENGTH
+# characters are indexed; a longer search also checks the full folded value.
+PREFIX_LENGTH = 16
+
+
+def prefixes(value: str) -> list[str]:
+    folded = value.casefold()
+    return [folded[:n] for n in range(1, min(len(folded), PREFIX_LENGTH) + 1)]
+
+
 def _student_filter(query: students.StudentQuery) -> Filter:
     if query.q is None:
         return {}
-    prefix = prefix_range(query.q.casefold())
-    return {"$or": [{"name_folded": prefix}, {"email_folded": prefix}]}
+    text = query.q.casefold()
+    branches = []
+    for name in ("name", "email"):
+        branch: Filter = {f"{name}_prefixes": text[:PREFIX_LENGTH]}
+        if len(text) > PREFIX_LENGTH:
+            branch[f"{name}_folded"] = prefix_range(text)
+        branches.append(branch)
+    return {"$or": branches}
 
 
 def _enrollment_filter(query: enrollments.EnrollmentQuery) -> Filter:
@@ -82,10 +102,12 @@ STUDENTS = Resource(
     query_model=students.StudentQuery,
     indexes=(
         IndexModel([("email_folded", ASCENDING)], unique=True, name="email_unique"),
-        IndexModel([("name_folded", ASCENDING), ("_id", ASCENDING)], name="name_search"),
+        IndexModel([("name_prefixes", ASCENDING), ("_id", ASCENDING)], name="name_search"),
+        IndexModel([("email_prefixes", ASCENDING), ("_id", ASCENDING)], name="email_search"),
     ),
     unique_messages={"email_unique": "A student with this email already exists."},
     folded_copies={"name": "name_folded", "email": "email_folded"},
+    prefix_copies={"name": "name_prefixes", "email": "email_prefixes"},
     list_filter=_student_filter,
 )
 

@@ -216,3 +216,25 @@ def test_api_responses_carry_nosniff_and_no_store(client: TestClient) -> None:
 
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["cache-control"] == "no-store"
+
+
+def test_list_students_q_longer_than_indexed_prefix_still_matches_exactly(
+    client: TestClient,
+) -> None:
+    long_name = "Bartholomew Fitzgerald-Montgomery"
+    match = create(client, name=long_name)
+    create(client, name="Bartholomew Fitzgerald-Smith")
+
+    response = client.get("/api/students", params={"q": "bartholomew fitzgerald-mont"})
+
+    assert [s["id"] for s in response.json()["items"]] == [match["id"]]
+
+
+def test_list_students_q_finds_record_after_rename(client: TestClient) -> None:
+    created = create(client, name="Old Name")
+    client.patch(f"/api/students/{created['id']}", json={"name": "Xavier"})
+
+    assert [s["id"] for s in client.get("/api/students", params={"q": "xav"}).json()["items"]] == [
+        created["id"]
+    ]
+    assert client.get("/api/students", params={"q": "old"}).json()["items"] == []
