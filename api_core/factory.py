@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from api_core.auth import AuthGuard
 from api_core.errors import register_error_handlers
 from api_core.guard import RequestGuard
 from api_core.settings import get_settings
@@ -23,6 +24,8 @@ def create_app(routers: Iterable[APIRouter], *, with_docs: bool = False) -> Fast
     for router in routers:
         app.include_router(router)
     register_error_handlers(app)
+    # The last one added runs first: CORS, then the body guard, then auth.
+    app.add_middleware(AuthGuard)
     app.add_middleware(RequestGuard)
     origins = get_settings().cors_origins
     if origins:

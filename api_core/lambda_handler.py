@@ -15,11 +15,13 @@ from mangum.adapter import DEFAULT_TEXT_MIME_TYPES
 from mangum.types import LambdaContext
 
 from api_core import database
+from api_core.auth import warn_if_open
 from api_core.errors import PROBLEM_JSON
 from api_core.factory import create_app
 from api_core.logs import configure_logging
 from api_core.resources import Resource
 from api_core.router import build_router
+from api_core.settings import get_settings
 
 Event = dict[str, Any]
 LambdaHandler = Callable[[Event, Any], dict[str, Any]]
@@ -29,6 +31,7 @@ logger = logging.getLogger("api_core.requests")
 
 def make_handler(*routers: APIRouter) -> LambdaHandler:
     configure_logging()
+    warn_if_open(get_settings())
     _ensure_event_loop()
     # lifespan="off": Mangum would otherwise run the app's startup and shutdown on
     # every invocation. Per-process work (client, indexes) happens lazily instead.

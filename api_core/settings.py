@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -27,6 +28,30 @@ class Settings(BaseSettings):
     # Origins allowed to call the API from a browser; empty means same-origin only.
     cors_origins: list[str] = []
     log_level: str = "INFO"
+
+    # Who may call the API (see api_core/auth.py). "gateway": API Gateway's JWT
+    # authorizer verified the token and the app reads its claims from the event.
+    # "verify": the app verifies bearer tokens itself against auth_issuer's keys.
+    # "off": anyone who can reach the API can read and change every record.
+    auth_mode: Literal["off", "gateway", "verify"] = "off"
+    auth_issuer: str = ""
+    auth_audience: str = ""  # accepted `aud`, or `client_id` for Cognito access tokens
+    auth_jwks_url: str = ""  # default: from the issuer's OpenID configuration
+    # Writes need this claim to contain this value (a list, or space-separated).
+    auth_staff_claim: str = "cognito:groups"
+    auth_staff_value: str = "staff"
+    # What the frontend needs to sign in (authorization code flow with PKCE).
+    auth_client_id: str = ""
+    auth_authorize_url: str = ""
+    auth_token_url: str = ""
+    auth_logout_url: str = ""
+    auth_scopes: str = "openid email profile"
+
+    @model_validator(mode="after")
+    def _verify_mode_needs_issuer(self) -> Settings:
+        if self.auth_mode == "verify" and not (self.auth_issuer and self.auth_audience):
+            raise ValueError("AUTH_MODE=verify needs AUTH_ISSUER and AUTH_AUDIENCE")
+        return self
 
 
 @lru_cache(maxsize=1)

@@ -29,8 +29,13 @@ def build_event(
     body: Any = None,
     headers: dict[str, str] | None = None,
     raw_body: str | None = None,
+    claims: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """An event as API Gateway (HTTP API v2 or REST v1) or an ALB would send it."""
+    """An event as API Gateway (HTTP API v2 or REST v1) or an ALB would send it.
+
+    `claims` are what the gateway's authorizer verified, placed where each shape
+    carries them (ALBs have no authorizer).
+    """
     event = copy.deepcopy(_template(shape))
     all_headers = dict(headers or {})
     text = raw_body if raw_body is not None else (None if body is None else json.dumps(body))
@@ -46,6 +51,10 @@ def build_event(
         event["rawQueryString"] = urlencode(query)
         event["queryStringParameters"] = query or None
         event["headers"].update({k.lower(): v for k, v in all_headers.items()})
+        if claims is not None:
+            # HTTP API passes list claims on as strings like "[staff teachers]".
+            flat = {k: f"[{' '.join(v)}]" if isinstance(v, list) else v for k, v in claims.items()}
+            event["requestContext"]["authorizer"] = {"jwt": {"claims": flat, "scopes": None}}
     elif shape == "rest_api_v1":
         event["path"] = path
         event["httpMethod"] = method
@@ -54,6 +63,8 @@ def build_event(
         event["multiValueQueryStringParameters"] = {k: [v] for k, v in query.items()} or None
         event["headers"].update(all_headers)
         event["multiValueHeaders"].update({k: [v] for k, v in all_headers.items()})
+        if claims is not None:
+            event["requestContext"]["authorizer"] = {"claims": claims}
     else:
         event["path"] = path
         event["httpMethod"] = method
