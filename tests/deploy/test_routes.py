@@ -90,8 +90,10 @@ def invocations(
     runner = Path(__file__).with_name("invoke_built.py")
     planned: dict[str, list[tuple[str, str, Route]]] = defaultdict(list)
     for method, path in openapi_operations():
-        (route,) = owners(routes, method, path)
-        planned[route.function].append((method, path, route))
+        matched = owners(routes, method, path)
+        # test_openapi_operation_served_by_exactly_one_function_route says which.
+        assert len(matched) == 1, f"{method} {path} is served by {len(matched)} routes"
+        planned[matched[0].function].append((method, path, matched[0]))
 
     def invoke(function: str, operations: list[tuple[str, str, Route]]) -> dict[str, Any]:
         events = [
