@@ -1,0 +1,74 @@
+"""The all-in-one app under uvicorn in a subprocess, on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+
+from tests.support.wire_server import HOST, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class AppServer:
+    def __init__(self, env: dict[str, str], log_path: Path | None = None) -> None:
+        self.port = free_port()
+        self.base_url = f"http://{HOST}:{self.port}"
+        self._env = {**os.environ, **env}
+        self._log_path = log_path
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 30.0) -> None:
+        output = self._log_path.open("wb") if self._log_path else subprocess.DEVNULL
+        command = [sys.executable, "-m", "uvicorn", "api_core.app:app"]
+        self._process = subprocess.Popen(
+            [*command, "--host", HOST, "--port", str(self.port), "--no-access-log"],
+            cwd=ROOT,
+            env=self._env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        if self._log_path:
+            output.close()  # type: ignore[union-attr]
+        deadline = time.monotonic() + timeout
+        while not self._healthy():
+            if self._process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("the app server did not become healthy")
+            time.sleep(0.1)
+
+    def _healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.base_url}/api/health", timeout=2) as reply:
+                return bool(reply.status == 200)
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def stop(self) -> None:
+        if self._process is None:
+            return
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        self._process = None
+
+    def __enter__(self) -> AppServer:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
