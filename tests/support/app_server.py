@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 from types import TracebackType
 
-from tests.support.wire_server import HOST, free_port
+from tests.support.wire_server import HOST, free_port, terminate
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,15 +51,9 @@ class AppServer:
             return False
 
     def stop(self) -> None:
-        if self._process is None:
-            return
-        self._process.terminate()
-        try:
-            self._process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
-        self._process = None
+        if self._process is not None:
+            terminate(self._process)
+            self._process = None
 
     def __enter__(self) -> AppServer:
         self.start()
