@@ -1,6 +1,8 @@
 """Fixtures for browser tests: a MongoDB-wire server, the app under uvicorn, Chromium.
 
-The servers live for the whole session; each test gets a fresh browser context
+The servers and the browser live while the e2e package runs (package scope: the
+sync Playwright API keeps an event loop running in the main thread, which would
+break async tests that run after these); each test gets a fresh browser context
 and makes its own uniquely named records, so tests do not depend on each other.
 """
 
@@ -74,7 +76,7 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_app() -> Iterator[LiveApp]:
     database = WireServer()
     database.start()
@@ -112,13 +114,13 @@ def live_app() -> Iterator[LiveApp]:
         database.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright, chromium_path: str) -> Iterator[Browser]:
     browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
     yield browser
