@@ -1,7 +1,8 @@
 """A pure ASGI middleware that checks request bodies and marks API responses.
 
-It refuses bodies that are not JSON (415) and bodies over the size limit (413)
-before any route runs, and adds `X-Content-Type-Options: nosniff` and
+It refuses bodies that are not JSON (415), bodies over the size limit (413) and
+bodies that are not UTF-8 (422, as for any other malformed JSON) before any route
+runs, and adds `X-Content-Type-Options: nosniff` and
 `Cache-Control: no-store` to every API response. Pure ASGI rather than
 `@app.middleware("http")`: the decorator form costs a third of a warm invocation.
 """
@@ -10,7 +11,12 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api_core.errors import PayloadTooLarge, UnsupportedMediaType, problem_response
+from api_core.errors import (
+    InvalidRequest,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    problem_response,
+)
 from api_core.settings import get_settings
 
 _METHODS_WITH_BODY = {"POST", "PUT", "PATCH"}
@@ -47,8 +53,27 @@ class RequestGuard:
             if body is None:
                 await problem_response(PayloadTooLarge())(scope, receive, send_with_headers)
                 return
+            if not _is_utf8(body):
+                await problem_response(_not_utf8())(scope, receive, send_with_headers)
+                return
             receive = _replay(body, receive)
         await self.app(scope, receive, send_with_headers)
+
+
+def _is_utf8(body: bytes) -> bool:
+    # JSON exchanged between systems must be UTF-8 (RFC 8259, section 8.1). FastAPI
+    # would answer other bytes with a bare 400 instead of the 422 it gives any
+    # other malformed JSON.
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _not_utf8() -> InvalidRequest:
+    error = {"loc": ["body"], "msg": "JSON must be encoded as UTF-8", "type": "json_invalid"}
+    return InvalidRequest([error], "The request body is not valid JSON.")
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes | None:
