@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
 
 
 def _refuse_null(value: object) -> object:
@@ -14,10 +16,33 @@ def _refuse_null(value: object) -> object:
     return value
 
 
+class _NotNull:
+    """Refuses an explicit null, and leaves null out of the field's JSON schema.
+
+    Without the second half the OpenAPI document would offer `null`, which the
+    server then refuses with 422.
+    """
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return core_schema.no_info_before_validator_function(_refuse_null, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        branches = [branch for branch in json_schema.get("anyOf", ()) if branch != {"type": "null"}]
+        if len(branches) == 1:
+            rest = {key: value for key, value in json_schema.items() if key != "anyOf"}
+            json_schema = {**rest, **branches[0]}
+        return json_schema
+
+
 # For PATCH bodies: a field that may be left out but not cleared, as in
 # `name: Annotated[Name | None, NotNull] = None`. Defaults are not validated, so
 # leaving the field out still works.
-NotNull = BeforeValidator(_refuse_null)
+NotNull = _NotNull()
 
 
 class InputModel(BaseModel):
@@ -53,6 +78,10 @@ class ListQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(default=20, ge=1, le=100, description="Items per page")
+    # The exact shape of the cursors we hand out (12 bytes, unpadded base64url), so
+    # that every value the OpenAPI document allows is one the API accepts.
     cursor: str | None = Field(
-        default=None, max_length=64, description="`next_cursor` from the previous page"
+        default=None,
+        pattern=r"^[A-Za-z0-9_-]{16}$",
+        description="`next_cursor` from the previous page",
     )
