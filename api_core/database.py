@@ -79,8 +79,8 @@ async def get_database() -> Database:
 
 async def ensure_indexes(database: Database) -> None:
     for resource in ALL_RESOURCES:
-        if resource.indexes:
-            await database[resource.collection].create_indexes(list(resource.indexes))
+        if resource.all_indexes:
+            await database[resource.collection].create_indexes(list(resource.all_indexes))
 
 
 async def close_client() -> None:

@@ -17,7 +17,8 @@ from api_core.database import Database, Document
 from api_core.errors import ApiError, Conflict, NotFound, PreconditionFailed
 from api_core.ids import decode_cursor, encode_cursor
 from api_core.models.base import InputModel, ListQuery, Record
-from api_core.resources import Resource, prefixes, referrers
+from api_core.resources import Resource, referrers
+from api_core.search import search_copies, search_filter
 
 
 def _now() -> datetime:
@@ -52,6 +53,9 @@ class Repository:
     async def page(self, query: ListQuery) -> tuple[list[Record], str | None]:
         """A page of records in creation order, and the cursor of the next page."""
         criteria = self.resource.list_filter(query)
+        q = getattr(query, "q", None)
+        if q is not None:
+            criteria.update(search_filter(self.resource.search_fields, q))
         if query.cursor is not None:
             criteria = _after(criteria, decode_cursor(query.cursor))
         # One extra document tells whether another page follows.
@@ -101,7 +105,7 @@ class Repository:
     async def _check_references(self, document: Document) -> None:
         for field, target in self.resource.references.items():
             if await self.database[target].find_one({"_id": document[field]}, {"_id": 1}) is None:
-                raise Conflict(f"{field} does not name an existing record in {target}.")
+                raise Conflict(f"No record in {target} has the id given as {field}.")
 
     async def _missing_or_stale(self, record_id: ObjectId) -> ApiError:
         exists = await self.collection.find_one({"_id": record_id}, {"_id": 1})
@@ -128,10 +132,8 @@ class Repository:
             elif isinstance(value, date):  # BSON has no date-only type
                 value = value.isoformat()
             document[name] = value
-            if name in self.resource.folded_copies:
-                document[self.resource.folded_copies[name]] = value.casefold()
-            if name in self.resource.prefix_copies:
-                document[self.resource.prefix_copies[name]] = prefixes(value)
+            if name in self.resource.search_fields:
+                document.update(search_copies(name, value))
         return document
 
     def _to_public(self, document: Document) -> Record:

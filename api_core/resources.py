@@ -16,6 +16,7 @@ from pymongo import ASCENDING, IndexModel
 
 from api_core.models import courses, enrollments, students
 from api_core.models.base import InputModel, ListQuery, Record
+from api_core.search import search_indexes
 
 Filter = dict[str, Any]
 
@@ -38,51 +39,19 @@ class Resource:
     # Field holding another record's id -> that record's collection. The target
     # must exist on create, and cannot be deleted while anything points at it.
     references: Mapping[str, str] = field(default_factory=dict)
-    # Field -> a stored case-folded copy, for case-insensitive uniqueness and search.
-    folded_copies: Mapping[str, str] = field(default_factory=dict)
-    # Field -> a stored array of its case-folded prefixes, for prefix search (see below).
-    prefix_copies: Mapping[str, str] = field(default_factory=dict)
-    # Builds the MongoDB filter for a list request from its validated query.
+    # Fields `?q=` matches by their start, ignoring case (see api_core/search.py).
+    # Each also gets a stored `<field>_folded` copy, usable by a unique index.
+    search_fields: tuple[str, ...] = ()
+    # Builds the MongoDB filter for a list request's other query parameters.
     list_filter: Callable[[Any], Filter] = _no_filter
 
     @property
     def collection(self) -> str:
         return self.name
 
-
-def prefix_range(prefix: str) -> Filter:
-    """Strings that start with `prefix`, as a range an index can scan (unlike a regex)."""
-    last = ord(prefix[-1]) + 1
-    if 0xD800 <= last <= 0xDFFF:  # surrogates cannot be stored; skip past them
-        last = 0xE000
-    if last > 0x10FFFF:
-        return {"$gte": prefix}
-    return {"$gte": prefix, "$lt": prefix[:-1] + chr(last)}
-
-
-# Prefix search as equality on a multikey index: `{name_prefixes: "ad"}` sorted by
-# _id is an index scan that stops after one page, where a range or a regex on the
-# name would have to find and sort every match first. Only the first PREFIX_LENGTH
-# characters are indexed; a longer search also checks the full folded value.
-PREFIX_LENGTH = 16
-
-
-def prefixes(value: str) -> list[str]:
-    folded = value.casefold()
-    return [folded[:n] for n in range(1, min(len(folded), PREFIX_LENGTH) + 1)]
-
-
-def _student_filter(query: students.StudentQuery) -> Filter:
-    if query.q is None:
-        return {}
-    text = query.q.casefold()
-    branches = []
-    for name in ("name", "email"):
-        branch: Filter = {f"{name}_prefixes": text[:PREFIX_LENGTH]}
-        if len(text) > PREFIX_LENGTH:
-            branch[f"{name}_folded"] = prefix_range(text)
-        branches.append(branch)
-    return {"$or": branches}
+    @property
+    def all_indexes(self) -> tuple[IndexModel, ...]:
+        return self.indexes + search_indexes(self.search_fields)
 
 
 def _enrollment_filter(query: enrollments.EnrollmentQuery) -> Filter:
@@ -100,15 +69,9 @@ STUDENTS = Resource(
     update_model=students.StudentUpdate,
     public_model=students.Student,
     query_model=students.StudentQuery,
-    indexes=(
-        IndexModel([("email_folded", ASCENDING)], unique=True, name="email_unique"),
-        IndexModel([("name_prefixes", ASCENDING), ("_id", ASCENDING)], name="name_search"),
-        IndexModel([("email_prefixes", ASCENDING), ("_id", ASCENDING)], name="email_search"),
-    ),
+    indexes=(IndexModel([("email_folded", ASCENDING)], unique=True, name="email_unique"),),
     unique_messages={"email_unique": "A student with this email already exists."},
-    folded_copies={"name": "name_folded", "email": "email_folded"},
-    prefix_copies={"name": "name_prefixes", "email": "email_prefixes"},
-    list_filter=_student_filter,
+    search_fields=("name", "email"),
 )
 
 COURSES = Resource(
@@ -120,6 +83,7 @@ COURSES = Resource(
     query_model=courses.CourseQuery,
     indexes=(IndexModel([("code", ASCENDING)], unique=True, name="code_unique"),),
     unique_messages={"code_unique": "A course with this code already exists."},
+    search_fields=("code", "title"),
 )
 
 ENROLLMENTS = Resource(

@@ -85,3 +85,13 @@ class ListQuery(BaseModel):
         pattern=r"^[A-Za-z0-9_-]{16}$",
         description="`next_cursor` from the previous page",
     )
+
+
+def search_parameter(what: str) -> Any:
+    """The `q` query parameter of a searchable list."""
+    return Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description=f"Matches the start of {what}, ignoring case",
+    )

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from api_core.models.base import InputModel, ListQuery, NotNull, Record
+from api_core.models.base import InputModel, ListQuery, NotNull, Record, search_parameter
 
 # Codes are stored upper-case so that "cs101" and "CS101" are the same course.
 Code = Annotated[
@@ -37,4 +37,4 @@ class Course(Record):
 
 
 class CourseQuery(ListQuery):
-    pass
+    q: str | None = search_parameter("the code or the title")

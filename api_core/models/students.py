@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import AfterValidator, EmailStr, Field, StringConstraints
+from pydantic import AfterValidator, EmailStr, StringConstraints
 
-from api_core.models.base import InputModel, ListQuery, NotNull, Record
+from api_core.models.base import InputModel, ListQuery, NotNull, Record, search_parameter
 
 
 def _plausible_birth_date(value: date) -> date:
@@ -44,9 +44,4 @@ class Student(Record):
 
 
 class StudentQuery(ListQuery):
-    q: str | None = Field(
-        default=None,
-        min_length=1,
-        max_length=100,
-        description="Matches the start of the name or the email, ignoring case",
-    )
+    q: str | None = search_parameter("the name or the email")

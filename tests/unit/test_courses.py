@@ -52,3 +52,14 @@ def test_delete_course_then_list_is_empty(client: TestClient) -> None:
     assert client.delete(f"/api/courses/{course['id']}").status_code == 204
 
     assert client.get("/api/courses").json()["items"] == []
+
+
+def test_list_courses_q_matches_start_of_code_or_title(client: TestClient) -> None:
+    algebra = client.post("/api/courses", json=course_body(code="MATH101", title="Algebra")).json()
+    client.post("/api/courses", json=course_body(code="CS101", title="Programming"))
+    maths = client.post("/api/courses", json=course_body(code="PHY1", title="Mathematical physics"))
+
+    response = client.get("/api/courses", params={"q": "MaTh"})
+
+    assert response.status_code == 200
+    assert [c["id"] for c in response.json()["items"]] == [algebra["id"], maths.json()["id"]]
