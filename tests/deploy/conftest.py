@@ -1,7 +1,9 @@
-"""Session fixtures for the deploy checks: the parsed template and one `sam build`."""
+"""Session fixtures for the deploy checks: the parsed template, what deploying it
+creates, and one `sam build`."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -10,10 +12,22 @@ from typing import Any
 
 import pytest
 
-from tests.deploy.tools import ROOT, SAM, lambda_python_env, load_template, require, run
+from tests.deploy.tools import (
+    ROOT,
+    SAM,
+    lambda_python_env,
+    load_template,
+    require,
+    run,
+    transform,
+)
 
 # Sizes measured by the build tests, printed at the end of the run.
 measurements: dict[str, str] = {}
+
+SITE_URL = "https://student-records.netlify.app"
+# What a first `sam deploy --guided` is given: the hidden URI and the Netlify site.
+DEPLOY_PARAMETERS = {"MongoDbUri": "mongodb+srv://db.example.org/", "SiteUrl": SITE_URL}
 
 
 @dataclass(frozen=True)
@@ -32,6 +46,25 @@ class SamBuild:
 @pytest.fixture(scope="session")
 def template() -> dict[str, Any]:
     return load_template(ROOT / "template.yaml")
+
+
+class Deploys:
+    """The CloudFormation template.yaml becomes with given parameters, each made once."""
+
+    def __init__(self) -> None:
+        self._made: dict[str, dict[str, Any]] = {}
+
+    def __call__(self, **parameters: str) -> dict[str, Any]:
+        merged = {**DEPLOY_PARAMETERS, **parameters}
+        key = json.dumps(merged, sort_keys=True)
+        if key not in self._made:
+            self._made[key] = transform(ROOT / "template.yaml", merged)
+        return self._made[key]
+
+
+@pytest.fixture(scope="session")
+def deploy() -> Deploys:
+    return Deploys()
 
 
 @pytest.fixture(scope="session")

@@ -40,8 +40,14 @@ class Route:
         verb_ok = self.method == "ANY" or self.method == method
         return verb_ok and self._pattern().fullmatch(path) is not None
 
-    def event(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
-        """The event API Gateway sends for `method path` on this route (payload 2.0)."""
+    def event(
+        self, method: str, path: str, body: Any = None, claims: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        """The event API Gateway sends for `method path` on this route (payload 2.0).
+
+        `claims` are those of a token the route's JWT authorizer accepted; API
+        Gateway passes every claim on as a string (a list becomes "[a b]").
+        """
         match = self._pattern().fullmatch(path)
         assert match is not None and self.matches(method, path), (method, path, self.key)
         now = time.time()
@@ -82,6 +88,9 @@ class Route:
             },
             "isBase64Encoded": False,
         }
+        if claims is not None:
+            headers["authorization"] = "Bearer eyJhbGciOiJSUzI1NiJ9.deploy-tests.signature"
+            event["requestContext"]["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
         if match.groupdict():
             event["pathParameters"] = match.groupdict()
         if raw_body is not None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.deploy.conftest import Deploys
 from tests.deploy.tools import NETLIFY_CONFIG, ROOT, require, run, tool_env
 
 pytestmark = pytest.mark.deploy
@@ -84,6 +85,51 @@ def test_public_html_needs_nothing_the_content_security_policy_blocks() -> None:
     assert {page.name: inline.findall(page.read_text()) for page in pages} == {
         page.name: [] for page in pages
     }
+
+
+def csp_sources(policy: str, directive: str) -> list[str]:
+    for part in policy.split(";"):
+        name, *sources = part.split()
+        if name == directive:
+            return sources
+    raise AssertionError(f"{directive} missing from {policy}")
+
+
+def allows(sources: list[str], url: str) -> bool:
+    """Whether a CSP source list lets the page fetch `url` (scheme and host sources)."""
+    scheme, _, rest = url.partition("://")
+    host = rest.split("/", 1)[0]
+    for source in sources:
+        if source == "*" or source == f"{scheme}:":
+            return True
+        source_scheme, _, source_host = source.partition("://")
+        if source_scheme != scheme:
+            continue
+        if source_host.startswith("*."):
+            if host.endswith(source_host[1:]):
+                return True
+        elif source_host == host:
+            return True
+    return False
+
+
+def test_netlify_csp_lets_the_page_fetch_tokens_from_the_hosted_sign_in_domain(
+    site: Path, deploy: Deploys
+) -> None:
+    config, _ = resolve(site)
+    policy = config["headers"][0]["values"]["Content-Security-Policy"]
+    token_url = deploy()["Resources"]["HealthFunction"]["Properties"]["Environment"]["Variables"][
+        "AUTH_TOKEN_URL"
+    ]["Fn::Sub"]
+    example = token_url.replace("${UserPoolDomain}", "student-records-1a2b3c4d").replace(
+        "${AWS::Region}", "eu-west-1"
+    )
+    connect = csp_sources(policy, "connect-src")
+    assert allows(connect, example), (example, connect)
+    # Only that: not any https origin, and still no third-party scripts or forms.
+    assert not allows(connect, "https://collector.example.org/")
+    assert csp_sources(policy, "script-src") == ["'self'"]
+    assert csp_sources(policy, "form-action") == ["'self'"]
 
 
 @pytest.mark.parametrize("origin", [API_ORIGIN, API_ORIGIN + "/"])

@@ -2,10 +2,13 @@
 
 The routes come from template.yaml; the operations from the combined app's OpenAPI.
 The functions run from `sam build`'s output (their package plus the layer, nothing
-else) under the template's Python, fed the payload-2.0 events API Gateway would send
-through each route. The database is unreachable on purpose: a 503 problem+json from
-the repository proves the request went through the route, the right function, its
-router and validation, without needing MongoDB.
+else) under the template's Python and the environment a default deploy gives them,
+fed the payload-2.0 events API Gateway would send through each route: with a staff
+member's verified claims where the JWT authorizer passed a token, and once more
+without any, as a request to a route the authorizer does not guard would arrive. The
+database is unreachable on purpose: a 503 problem+json from the repository proves the
+request went through the route, the right function, its router and validation,
+without needing MongoDB.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from typing import Any
 import pytest
 
 from api_core.app import app
-from tests.deploy.conftest import SamBuild
+from api_core.auth import PUBLIC_PATHS
+from tests.deploy.conftest import Deploys, SamBuild
 from tests.deploy.http_api import Route, template_routes
 from tests.deploy.tools import run
 
@@ -37,6 +41,18 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
 }
 # Operations that answer without the database: (status, content type, Retry-After?).
 DATABASE_FREE = {"GET /api/auth/config": (200, "application/json", False)}
+# What API Gateway's JWT authorizer passes on for a Cognito access token of a staff
+# member: every claim as a string, a list as "[a b]".
+STAFF_CLAIMS = {
+    "sub": "3f1c0c4e-0000-4000-8000-000000000001",
+    "iss": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example",
+    "client_id": "example-client",
+    "token_use": "access",
+    "scope": "openid email profile",
+    "username": "3f1c0c4e-0000-4000-8000-000000000001",
+    "cognito:groups": "[staff]",
+}
+ANONYMOUS = "anonymous "  # prefix of the operations sent without claims
 UNREACHABLE_DATABASE = {
     "MONGODB_URI": "mongodb://127.0.0.1:1",
     "MONGODB_TIMEOUT_MS": "200",
@@ -80,11 +96,34 @@ def test_template_route_serves_some_openapi_operation(template: dict[str, Any]) 
     assert dead == []
 
 
+def deployed_environment(deploy: Deploys, function: str) -> dict[str, str]:
+    """The function's variables in a default deploy that are known before it runs:
+    literals and parameters with a default (not the user pool's ids and URLs)."""
+    cloudformation = deploy()
+    parameters = {
+        name: str(spec["Default"])
+        for name, spec in cloudformation["Parameters"].items()
+        if "Default" in spec
+    }
+    variables = cloudformation["Resources"][function]["Properties"]["Environment"]["Variables"]
+    known = {}
+    for name, value in variables.items():
+        if isinstance(value, str):
+            known[name] = value
+        elif set(value) == {"Ref"} and value["Ref"] in parameters:
+            known[name] = parameters[value["Ref"]]
+    return known
+
+
 @pytest.fixture(scope="module")
 def invocations(
-    sam_build: SamBuild, template: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+    sam_build: SamBuild,
+    template: dict[str, Any],
+    deploy: Deploys,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, dict[str, Any]]:
-    """Each function's built package invoked once per operation it owns, in one process."""
+    """Each function's built package invoked twice per operation it owns, in one process:
+    first as a staff member through the authorizer, then with no claims at all."""
     routes = template_routes(template)
     python = shutil.which(template["Globals"]["Function"]["Runtime"], path=sam_build.env["PATH"])
     assert python is not None
@@ -99,12 +138,14 @@ def invocations(
 
     def invoke(function: str, operations: list[tuple[str, str, Route]]) -> dict[str, Any]:
         events = [
-            route.event(method, concrete(path), body=_body(method, path))
+            route.event(method, concrete(path), body=_body(method, path), claims=claims)
+            for claims in (STAFF_CLAIMS, None)
             for method, path, route in operations
         ]
         results_file = tmp_path_factory.mktemp("invoke") / "results.json"
         env = {
             **sam_build.env,
+            **deployed_environment(deploy, function),
             **UNREACHABLE_DATABASE,
             "PYTHONPATH": f"{sam_build.artifact(function)}:{layer}",
             "PYTHONDONTWRITEBYTECODE": "1",  # the packages are read-only on Lambda
@@ -116,7 +157,11 @@ def invocations(
         )
         assert result.returncode == 0, result.stderr
         outcome: dict[str, Any] = json.loads(results_file.read_text())
-        outcome["operations"] = [f"{method} {path}" for method, path, _ in operations]
+        outcome["operations"] = [
+            f"{prefix}{method} {path}"
+            for prefix in ("", ANONYMOUS)
+            for method, path, _ in operations
+        ]
         outcome["log_lines"] = result.stdout.splitlines()
         outcome["package"] = str(sam_build.artifact(function))
         outcome["layer"] = str(layer)
@@ -135,23 +180,44 @@ def _body(method: str, path: str) -> dict[str, Any] | None:
     return SAMPLE_BODIES[resource]
 
 
-def test_built_function_answers_each_of_its_operations_from_the_database(
-    invocations: dict[str, dict[str, Any]],
-) -> None:
-    answers = {
-        f"{function}: {operation}": (
+def answers(invocations: dict[str, dict[str, Any]], anonymous: bool) -> dict[str, Any]:
+    """ "Function: METHOD /path" to (status, content type, Retry-After sent?)."""
+    return {
+        f"{function}: {operation.removeprefix(ANONYMOUS)}": (
             result["response"]["statusCode"],
             result["response"]["headers"].get("content-type"),
             "retry-after" in result["response"]["headers"],
         )
         for function, outcome in invocations.items()
         for operation, result in zip(outcome["operations"], outcome["results"], strict=True)
+        if operation.startswith(ANONYMOUS) == anonymous
     }
-    assert len(answers) == len(openapi_operations())
+
+
+def test_built_function_answers_each_of_its_operations_from_the_database(
+    invocations: dict[str, dict[str, Any]],
+) -> None:
+    signed_in = answers(invocations, anonymous=False)
+    assert len(signed_in) == len(openapi_operations())
     expected = {
-        key: DATABASE_FREE.get(key.split(": ", 1)[1], (503, PROBLEM, True)) for key in answers
+        key: DATABASE_FREE.get(key.split(": ", 1)[1], (503, PROBLEM, True)) for key in signed_in
     }
-    assert answers == expected
+    assert signed_in == expected
+
+
+def test_built_function_refuses_a_request_without_claims_except_on_public_routes(
+    invocations: dict[str, dict[str, Any]],
+) -> None:
+    # In gateway mode the app trusts only claims the authorizer verified: a request
+    # that reached a guarded route without them (a misconfigured route) gets 401.
+    # Public routes answer as they do for a signed-in caller.
+    signed_in = answers(invocations, anonymous=False)
+    anonymous = answers(invocations, anonymous=True)
+    public = {key for key in anonymous if key.split(" ", 2)[2] in PUBLIC_PATHS}
+    assert public == {"HealthFunction: GET /api/health", "HealthFunction: GET /api/auth/config"}
+    assert anonymous == {
+        key: signed_in[key] if key in public else (401, PROBLEM, False) for key in signed_in
+    }
 
 
 def test_built_function_logs_a_json_line_per_invocation_with_request_id_and_cold_start(

@@ -78,8 +78,11 @@ def test_template_takes_the_mongodb_uri_as_a_hidden_parameter_without_default(
     assert "Default" not in parameter
     variables = template["Globals"]["Function"]["Environment"]["Variables"]
     assert variables["MONGODB_URI"] == {"Ref": "MongoDbUri"}
-    for properties in functions(template).values():
-        assert "Environment" not in properties
+    # A function may add variables (the health function's sign-in settings), never
+    # replace a global one.
+    for logical_id, properties in functions(template).items():
+        own = properties.get("Environment", {}).get("Variables", {})
+        assert set(own).isdisjoint(variables), logical_id
 
 
 def test_template_outputs_the_api_url(template: dict[str, Any]) -> None:

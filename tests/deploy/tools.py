@@ -1,4 +1,4 @@
-"""The real deploy tools, run offline: aws-sam-cli, cfn-lint and @netlify/config.
+"""The real deploy tools, run offline: aws-sam-cli, SAM's translator, cfn-lint, @netlify/config.
 
 `make deploy-tools` (a prerequisite of `make test`) installs them: aws-sam-cli and
 cfn-lint in .venv-sam (they pin their own dependencies), @netlify/config under
@@ -56,6 +56,18 @@ def load_template(path: Path) -> dict[str, Any]:
     assert result.returncode == 0, result.stderr
     template: dict[str, Any] = json.loads(result.stdout)
     return template
+
+
+def transform(template: Path, parameters: dict[str, str]) -> dict[str, Any]:
+    """The CloudFormation a deploy of `template` with `parameters` creates (offline).
+
+    See transform_template.py: the template's transforms, run by SAM's translator.
+    """
+    script = Path(__file__).with_name("transform_template.py")
+    result = run([require(SAM_PYTHON), script, template, json.dumps(parameters)])
+    assert result.returncode == 0, result.stderr
+    cloudformation: dict[str, Any] = json.loads(result.stdout)
+    return cloudformation
 
 
 def lambda_python_env(runtime: str) -> dict[str, str]:
