@@ -101,3 +101,10 @@ build-DependenciesLayer:
 		$(LAMBDA_PLATFORM) --only-binary=:all: --target "$(ARTIFACTS_DIR)/python" -r /dev/stdin
 	rm -rf "$(ARTIFACTS_DIR)"/python/bin
 	$(LAMBDA_PYTHON) -m compileall -q -j 0 --invalidation-mode unchecked-hash "$(ARTIFACTS_DIR)/python"
+
+# --- Fuzzing (tests/fuzz/): schemathesis against the app's own OpenAPI on a real database.
+# `make test` runs the same tests with a small budget; this one sends thousands of requests.
+FUZZ_EXAMPLES ?= 100
+.PHONY: fuzz
+fuzz: $(BIN)/.installed
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_MIN_REQUESTS=2000 $(BIN)/pytest tests/fuzz
