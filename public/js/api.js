@@ -13,6 +13,9 @@ export function setToken(token) {
 /** Fires "unavailable" (detail: {retryAfter, reason: "database" | "offline"}) and "available". */
 export const connection = new EventTarget();
 
+/** Fires "unauthorized" when the API answers 401: the token is missing, invalid or expired. */
+export const session = new EventTarget();
+
 /** A failed request; `problem` is the RFC 9457 body when the API sent one. */
 export class ApiError extends Error {
   constructor(status, problem, retryAfter = null) {
@@ -66,6 +69,7 @@ async function request(method, path, { query, body, etag, signal } = {}) {
     throw new ApiError(503, data, retryAfter);
   }
   connection.dispatchEvent(new Event("available"));
+  if (response.status === 401) session.dispatchEvent(new CustomEvent("unauthorized", { detail: { problem: data } }));
   if (!response.ok) throw new ApiError(response.status, data);
   return { data, etag: response.headers.get("ETag") };
 }
@@ -109,6 +113,12 @@ export function update(resource, id, changes, etag) {
 
 export function remove(resource, id, etag) {
   return request("DELETE", `/${resource}/${encodeURIComponent(id)}`, { etag });
+}
+
+/** How the page signs in: {enabled: false}, or the provider's client id and URLs. */
+export async function authConfig() {
+  const { data } = await request("GET", "/auth/config");
+  return data;
 }
 
 export function health() {

@@ -1,5 +1,8 @@
+import { startAuth } from "./auth.js";
 import { watchConnection } from "./connection.js";
 import { startRouter } from "./router.js";
 
+const main = document.getElementById("main");
 watchConnection();
-startRouter(document.getElementById("main"));
+// With sign-in enabled, records are shown only once someone is signed in.
+startAuth(main).then(() => startRouter(main));

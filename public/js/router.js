@@ -20,7 +20,18 @@ const TITLES = { students: "Students", courses: "Courses" };
 let cleanup = null;
 
 export function startRouter(main) {
-  window.addEventListener("hashchange", () => show(main, true));
+  const onHashChange = () => show(main, true);
+  window.addEventListener("hashchange", onHashChange);
+  // Signed out (auth.js): stop showing records; signing in again reloads the page.
+  window.addEventListener(
+    "app:signed-out",
+    () => {
+      window.removeEventListener("hashchange", onHashChange);
+      cleanup?.();
+      cleanup = null;
+    },
+    { once: true },
+  );
   show(main, false);
 }
 

@@ -34,6 +34,8 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from tests.support.app_server import AppServer
+from tests.support.oidc_issuer import SignInClient, StandInIssuer
 from tests.support.wire_server import HOST, WireServer, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +49,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 DESKTOP = {"width": 1280, "height": 800}
+CLIENT_ID = "student-records-web"
+STAFF_CLAIM = "cognito:groups"
 
 
 @dataclass
@@ -127,15 +131,15 @@ def browser(playwright: Playwright, chromium_path: str) -> Iterator[Browser]:
     browser.close()
 
 
-@pytest.fixture
-def context(browser: Browser, live_app: LiveApp) -> Iterator[BrowserContext]:
-    context = browser.new_context(base_url=live_app.base_url, viewport=DESKTOP)
+def guarded_context(browser: Browser, *origins: str) -> Iterator[BrowserContext]:
+    """A browser context that fails the test when the page reaches beyond `origins`."""
+    context = browser.new_context(base_url=origins[0], viewport=DESKTOP)
     context.set_default_timeout(10_000)
-    # The page must work offline: any request to another origin fails the test.
     foreign: list[str] = []
+    prefixes = tuple(f"{origin}/" for origin in origins)  # so :80 does not admit :8000
 
     def guard(route: Route, request: Request) -> None:
-        if request.url.startswith(live_app.base_url):
+        if request.url.startswith(prefixes):
             route.continue_()
         else:
             foreign.append(request.url)
@@ -147,13 +151,80 @@ def context(browser: Browser, live_app: LiveApp) -> Iterator[BrowserContext]:
     assert not foreign, f"the page requested other origins: {foreign}"
 
 
-@pytest.fixture
-def page(context: BrowserContext) -> Iterator[Page]:
+def checked_page(context: BrowserContext) -> Iterator[Page]:
+    """A page that fails the test on any uncaught error in its scripts."""
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
     assert not errors, f"uncaught errors in the page: {errors}"
+
+
+@pytest.fixture
+def context(browser: Browser, live_app: LiveApp) -> Iterator[BrowserContext]:
+    # The page must work offline: any request to another origin fails the test.
+    yield from guarded_context(browser, live_app.base_url)
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Iterator[Page]:
+    yield from checked_page(context)
+
+
+@dataclass
+class AuthApp:
+    """The app with AUTH_MODE=verify, and the stand-in issuer it trusts."""
+
+    base_url: str
+    issuer: StandInIssuer
+    client: SignInClient
+
+    def staff_token(self) -> str:
+        """An access token as Cognito issues them (client_id, no aud) for a staff member."""
+        return self.issuer.token(None, client_id=CLIENT_ID, **{STAFF_CLAIM: ["staff"]})
+
+
+@pytest.fixture(scope="package")
+def auth_app(live_app: LiveApp) -> Iterator[AuthApp]:
+    """A second uvicorn, signing in through a stand-in issuer started here."""
+    issuer = StandInIssuer().start()
+    server = AppServer(
+        {
+            "MONGODB_URI": live_app.database.uri,
+            "MONGODB_DB": f"e2e_auth_{uuid.uuid4().hex[:12]}",
+            "LOG_LEVEL": "WARNING",
+            "AUTH_MODE": "verify",
+            "AUTH_ISSUER": issuer.url,
+            "AUTH_AUDIENCE": CLIENT_ID,
+            "AUTH_STAFF_CLAIM": STAFF_CLAIM,
+            "AUTH_STAFF_VALUE": "staff",
+            "AUTH_CLIENT_ID": CLIENT_ID,
+            "AUTH_AUTHORIZE_URL": f"{issuer.url}/authorize",
+            "AUTH_TOKEN_URL": f"{issuer.url}/token",
+            "AUTH_LOGOUT_URL": f"{issuer.url}/logout",
+        },
+        log_path=OUTPUT / "e2e-uvicorn-auth.log",
+    )
+    # The page sends the browser back to itself: origin and path, no query or hash.
+    client = issuer.enable_sign_in(CLIENT_ID, {f"{server.base_url}/"})
+    OUTPUT.mkdir(exist_ok=True)
+    try:
+        server.start()
+        yield AuthApp(server.base_url, issuer, client)
+    finally:
+        server.stop()
+        issuer.stop()
+
+
+@pytest.fixture
+def auth_context(browser: Browser, auth_app: AuthApp) -> Iterator[BrowserContext]:
+    # The auth tests may also visit the stand-in issuer (sign-in page, token, logout).
+    yield from guarded_context(browser, auth_app.base_url, auth_app.issuer.url)
+
+
+@pytest.fixture
+def auth_page(auth_context: BrowserContext) -> Iterator[Page]:
+    yield from checked_page(auth_context)
 
 
 @pytest.fixture

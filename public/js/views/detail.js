@@ -2,6 +2,7 @@
 // below (a student's enrollments, a course's roster).
 
 import * as api from "../api.js";
+import { canWrite } from "../auth.js";
 import { confirmDialog } from "../dialog.js";
 import { focus, h, icon, replace } from "../dom.js";
 import { capitalise, describe } from "../messages.js";
@@ -26,7 +27,7 @@ export function renderDetail(main, config, id, { panel } = {}) {
   replace(
     main,
     back,
-    h("header", { class: "page-header" }, h("div", {}, heading, subtitle), h("div", { class: "page-actions" }, editButton, deleteButton)),
+    h("header", { class: "page-header" }, h("div", {}, heading, subtitle), canWrite() ? h("div", { class: "page-actions" }, editButton, deleteButton) : null),
     details,
     panelArea,
   );

@@ -1,6 +1,7 @@
 // Enrollments seen from a student (enroll, grade, remove) and from a course (its roster).
 
 import * as api from "../api.js";
+import { canWrite } from "../auth.js";
 import { confirmDialog } from "../dialog.js";
 import { focus, h, icon, replace } from "../dom.js";
 import { buildForm } from "../form.js";
@@ -21,7 +22,7 @@ export async function studentEnrollments(container, student) {
 
   replace(
     container,
-    h("section", { class: "card" }, h("header", { class: "section-header" }, h("div", {}, heading, summary)), formArea, list),
+    h("section", { class: "card" }, h("header", { class: "section-header" }, h("div", {}, heading, summary)), canWrite() ? formArea : null, list),
   );
   replace(list, h("li", { class: "skeleton" }, h("div", { class: "skeleton__row" })));
 
@@ -37,7 +38,7 @@ export async function studentEnrollments(container, student) {
     replace(list, h("li", { class: "empty empty--error" }, icon("alert"), h("p", {}, describe(error))));
     return;
   }
-  buildEnrollForm();
+  if (canWrite()) buildEnrollForm();
   render();
 
   async function loadMissingCourses(items) {
@@ -87,7 +88,7 @@ export async function studentEnrollments(container, student) {
       ? `${enrollments.length} ${enrollments.length === 1 ? "course" : "courses"} · ${credits} credits`
       : "Not enrolled in any course yet.";
     if (enrollments.length === 0) {
-      replace(list, h("li", { class: "empty empty--small" }, icon("course"), h("p", {}, courses.size ? "Use the form above to enroll this student in a course." : "Enrollments will appear here.")));
+      replace(list, h("li", { class: "empty empty--small" }, icon("course"), h("p", {}, courses.size && canWrite() ? "Use the form above to enroll this student in a course." : "Enrollments will appear here.")));
       return;
     }
     replace(list, [...enrollments].sort(byTermThenCode).map(item));
@@ -100,6 +101,15 @@ export async function studentEnrollments(container, student) {
   function item(enrollment) {
     const course = courses.get(enrollment.course_id);
     const name = course ? `${course.code} · ${course.title}` : "Unknown course";
+    const courseCell = h(
+      "div",
+      { class: "enrollment__course" },
+      course ? h("a", { href: `#/courses/${course.id}`, class: "enrollment__name" }, name) : h("span", { class: "enrollment__name" }, name),
+      h("span", { class: "enrollment__meta" }, `${termLabel(enrollment.term)}${course ? ` · ${course.credits} credits` : ""}`),
+    );
+    if (!canWrite()) {
+      return h("li", { class: "enrollment", id: `enrollment-${enrollment.id}`, "data-course": course?.code ?? "" }, courseCell, gradeBadge(enrollment.grade));
+    }
     const selectId = `grade-${enrollment.id}`;
     const select = h(
       "select",
@@ -127,12 +137,7 @@ export async function studentEnrollments(container, student) {
     return h(
       "li",
       { class: "enrollment", id: `enrollment-${enrollment.id}`, "data-course": course?.code ?? "" },
-      h(
-        "div",
-        { class: "enrollment__course" },
-        course ? h("a", { href: `#/courses/${course.id}`, class: "enrollment__name" }, name) : h("span", { class: "enrollment__name" }, name),
-        h("span", { class: "enrollment__meta" }, `${termLabel(enrollment.term)}${course ? ` · ${course.credits} credits` : ""}`),
-      ),
+      courseCell,
       gradeForm,
       removeButton,
       message,
@@ -212,11 +217,15 @@ export async function courseRoster(container, course) {
             student ? h("a", { href: `#/students/${student.id}`, class: "enrollment__name" }, student.name) : h("span", { class: "enrollment__name" }, "Unknown student"),
             h("span", { class: "enrollment__meta" }, `${termLabel(e.term)}${student ? ` · ${student.email}` : ""}`),
           ),
-          h("span", { class: `grade-badge${e.grade ? "" : " grade-badge--none"}` }, e.grade ? `Grade ${e.grade}` : "No grade"),
+          gradeBadge(e.grade),
         );
       }),
     );
   } catch (error) {
     replace(list, h("li", { class: "empty empty--error" }, icon("alert"), h("p", {}, describe(error))));
   }
+}
+
+function gradeBadge(grade) {
+  return h("span", { class: `grade-badge${grade ? "" : " grade-badge--none"}` }, grade ? `Grade ${grade}` : "No grade");
 }

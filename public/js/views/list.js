@@ -2,6 +2,7 @@
 // paging with the API's cursor, and the "New ..." dialog.
 
 import * as api from "../api.js";
+import { canWrite } from "../auth.js";
 import { focus, h, icon, replace } from "../dom.js";
 import { capitalise, describe } from "../messages.js";
 import { toast } from "../toast.js";
@@ -60,7 +61,7 @@ export function renderList(main, config, { query = "" } = {}) {
 
   replace(
     main,
-    h("header", { class: "page-header" }, h("div", {}, heading), newButton),
+    h("header", { class: "page-header" }, h("div", {}, heading), canWrite() ? newButton : null),
     h("section", { class: "card list-card", "aria-label": `${config.title} list` }, searchBox, status, results, h("div", { class: "list-footer" }, more)),
   );
 
@@ -177,8 +178,8 @@ export function renderList(main, config, { query = "" } = {}) {
       { class: "empty" },
       icon(config.singular),
       h("h2", { class: "empty__title" }, config.empty.title),
-      h("p", {}, config.empty.text),
-      h("button", { type: "button", class: "button button--primary", onclick: () => openCreateDialog(config, created) }, icon("plus"), `Add a ${config.singular}`),
+      h("p", {}, canWrite() ? config.empty.text : `Only staff can add ${config.plural}.`),
+      canWrite() ? h("button", { type: "button", class: "button button--primary", onclick: () => openCreateDialog(config, created) }, icon("plus"), `Add a ${config.singular}`) : null,
     );
   }
 
