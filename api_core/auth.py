@@ -176,4 +176,7 @@ async def auth_config() -> dict[str, Any]:
         "token_url": settings.auth_token_url,
         "logout_url": settings.auth_logout_url,
         "scopes": settings.auth_scopes,
+        # Lets the page hide write actions from non-staff; the API still enforces it.
+        "staff_claim": settings.auth_staff_claim,
+        "staff_value": settings.auth_staff_value,
     }

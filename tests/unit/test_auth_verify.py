@@ -97,7 +97,9 @@ def test_missing_or_non_bearer_authorization_is_401(client: TestClient) -> None:
 
 def test_health_docs_and_frontend_need_no_token(client: TestClient) -> None:
     assert client.get("/api/health").status_code == 200
-    assert client.get("/api/auth/config").json()["enabled"] is True
+    config = client.get("/api/auth/config").json()
+    assert config["enabled"] is True
+    assert (config["staff_claim"], config["staff_value"]) == ("groups", "staff")
     assert client.get("/api/openapi.json").status_code == 200
     assert client.get("/").status_code == 200
 
