@@ -8,15 +8,9 @@ and makes its own uniquely named records, so tests do not depend on each other.
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import string
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,7 +30,7 @@ from playwright.sync_api import (
 
 from tests.support.app_server import AppServer
 from tests.support.oidc_issuer import SignInClient, StandInIssuer
-from tests.support.wire_server import HOST, WireServer, free_port
+from tests.support.wire_server import WireServer
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output"
@@ -55,21 +49,15 @@ STAFF_CLAIM = "cognito:groups"
 
 @dataclass
 class LiveApp:
-    base_url: str
+    server: AppServer
     database: WireServer
 
-    def wait_until_healthy(self, timeout: float = 20.0) -> None:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{self.base_url}/api/health", timeout=2) as reply:
-                    if reply.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the app did not become healthy")
-            time.sleep(0.1)
+    @property
+    def base_url(self) -> str:
+        return self.server.base_url
+
+    def wait_until_healthy(self) -> None:
+        self.server.wait_until_healthy()
 
 
 @pytest.fixture(scope="session")
@@ -82,40 +70,18 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="package")
 def live_app() -> Iterator[LiveApp]:
-    database = WireServer()
-    database.start()
-    port = free_port()
-    env = {
-        **os.environ,
-        "MONGODB_URI": database.uri,
-        "MONGODB_DB": f"e2e_{uuid.uuid4().hex[:12]}",
-        # A short budget makes the outage test see its 503 (and the recovery) quickly.
-        "MONGODB_TIMEOUT_MS": "1000",
-        "RETRY_AFTER_SECONDS": "1",
-        "LOG_LEVEL": "WARNING",
-    }
     OUTPUT.mkdir(exist_ok=True)
-    log = (OUTPUT / "e2e-uvicorn.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api_core.app:app", "--host", HOST, "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    app = LiveApp(f"http://{HOST}:{port}", database)
-    try:
-        app.wait_until_healthy()
-        yield app
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
-        database.close()
+    with WireServer() as database:
+        env = {
+            "MONGODB_URI": database.uri,
+            "MONGODB_DB": f"e2e_{uuid.uuid4().hex[:12]}",
+            # A short budget makes the outage test see its 503 (and the recovery) quickly.
+            "MONGODB_TIMEOUT_MS": "1000",
+            "RETRY_AFTER_SECONDS": "1",
+            "LOG_LEVEL": "WARNING",
+        }
+        with AppServer(env, log_path=OUTPUT / "e2e-uvicorn.log") as server:
+            yield LiveApp(server, database)
 
 
 @pytest.fixture(scope="package")

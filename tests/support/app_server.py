@@ -36,10 +36,18 @@ class AppServer:
         )
         if self._log_path:
             output.close()  # type: ignore[union-attr]
+        try:
+            self.wait_until_healthy(timeout)
+        except RuntimeError:
+            self.stop()
+            raise
+
+    def wait_until_healthy(self, timeout: float = 30.0) -> None:
+        """Wait for GET /api/health to answer 200 (the database reachable too)."""
         deadline = time.monotonic() + timeout
         while not self._healthy():
-            if self._process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
+            exited = self._process is None or self._process.poll() is not None
+            if exited or time.monotonic() > deadline:
                 raise RuntimeError("the app server did not become healthy")
             time.sleep(0.1)
 
