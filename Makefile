@@ -102,6 +102,14 @@ build-DependenciesLayer:
 	rm -rf "$(ARTIFACTS_DIR)"/python/bin
 	$(LAMBDA_PYTHON) -m compileall -q -j 0 --invalidation-mode unchecked-hash "$(ARTIFACTS_DIR)/python"
 
+# --- Benchmarks (bench/): not tests; writes bench/results/report.md and its charts ----
+$(BIN)/.bench-installed: $(BIN)/.installed
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench: $(BIN)/.bench-installed $(SAM_VENV)/.installed
+	$(BIN)/python -m bench.report
+
 # --- Fuzzing (tests/fuzz/): schemathesis against the app's own OpenAPI on a real database.
 # `make test` runs the same tests with a small budget; this one sends thousands of requests.
 FUZZ_EXAMPLES ?= 100

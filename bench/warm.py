@@ -1,22 +1,25 @@
 """Warm invocations: GET-by-id latency of our functions against the two baselines.
 
-    .venv/bin/python -m bench.warm [--invocations 3000] [--rounds 5]
+    .venv/bin/python -m bench.warm [--invocations 3000] [--rounds 30]
 
 Starts a MongoDB-wire server on loopback, seeds one record per resource, then
 invokes each handler in interleaved rounds (so machine noise hits all alike) and
 reports p50/p99 and the ratio of each of our functions to the bare framework (b).
-Connections opened after the first invocation are counted from the server.
+Connections opened after the first invocation are counted from the server
+(serverStatus connections.totalCreated), around each handler's block of calls.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import statistics
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from pymongo import MongoClient
@@ -97,17 +100,23 @@ def run(invocations: int, rounds: int) -> dict[str, dict[str, float]]:
 
             connections_before = total_connections()
             samples: dict[str, list[float]] = {name: [] for name in candidates}
+            opened = dict.fromkeys(candidates, 0)
             for _ in range(rounds):
                 for name, (handler, _) in candidates.items():
+                    before = total_connections()
                     samples[name] += measure(handler, events[name], invocations // rounds)
+                    opened[name] += total_connections() - before
             connections_opened = total_connections() - connections_before
 
-    floor = statistics.median(samples["(b) bare FastAPI+Mangum"])
+    floor_samples = samples["(b) bare FastAPI+Mangum"]
+    floor = statistics.median(floor_samples)
     results = {
         name: {
             "p50_ms": statistics.median(values) * 1000,
             "p99_ms": percentile(values, 0.99) * 1000,
             "ratio_to_b": statistics.median(values) / floor,
+            "p99_ratio_to_b": percentile(values, 0.99) / percentile(floor_samples, 0.99),
+            "connections_per_1000": opened[name] * 1000 / len(values),
         }
         for name, values in samples.items()
     }
@@ -119,17 +128,19 @@ def run(invocations: int, rounds: int) -> dict[str, dict[str, float]]:
 
 
 def report(results: dict[str, dict[str, float]]) -> str:
+    results = dict(results)
     meta = results.pop("_meta")
     lines = [
         f"Warm GET-by-id, {int(meta['invocations_per_handler'])} invocations per handler, "
         f"Python {sys.version.split()[0]}",
         "",
-        "| handler | p50 ms | p99 ms | p50 / (b) |",
-        "|---|---:|---:|---:|",
+        "| handler | p50 ms | p99 ms | p50 / (b) | p99 / (b) | connections opened per 1,000 |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for name, row in results.items():
         lines.append(
-            f"| {name} | {row['p50_ms']:.3f} | {row['p99_ms']:.3f} | {row['ratio_to_b']:.2f} |"
+            f"| {name} | {row['p50_ms']:.3f} | {row['p99_ms']:.3f} | {row['ratio_to_b']:.2f} "
+            f"| {row['p99_ratio_to_b']:.2f} | {row['connections_per_1000']:.1f} |"
         )
     lines += [
         "",
@@ -142,9 +153,13 @@ def report(results: dict[str, dict[str, float]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--invocations", type=int, default=3000)
-    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    print(report(run(args.invocations, args.rounds)))
+    results = run(args.invocations, args.rounds)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+    print(report(results))
 
 
 if __name__ == "__main__":

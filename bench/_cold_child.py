@@ -1,0 +1,90 @@
+"""One fresh interpreter: import a handler, answer one event, optionally many more.
+
+    python bench/_cold_child.py <target> <invocations>   (the event as JSON on stdin)
+
+Run by bench/coldstart.py with PYTHONPATH at the repository root. It imports as
+little as it can itself (the same for every target) and prints one line that
+starts with "BENCH " holding wall-clock stamps and peak RSS (VmHWM).
+"""
+
+import json
+import sys
+import time
+
+main_started = time.time()
+
+
+class Context:
+    function_name = "bench"
+    memory_limit_in_mb = 128
+    aws_request_id = "bench"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 10_000
+
+
+def load(target: str):  # noqa: ANN201 - kept free of typing imports
+    if target == "handwritten":
+        from bench.baselines import make_handwritten_handler
+
+        return make_handwritten_handler()
+    if target == "bare":
+        from bench.baselines import make_bare_framework_handler
+
+        return make_bare_framework_handler()
+    if target == "students_cached_schema":
+        # Prototype of a product fix, outside api_core: build the problem+json
+        # OpenAPI schema once instead of once per status per route.
+        from api_core import errors
+
+        schema = errors.Problem.model_json_schema()
+        errors.Problem.model_json_schema = classmethod(lambda *_, **__: schema)
+        target = "students"
+    module = __import__(f"functions.{target}", fromlist=["handler"])
+    return module.handler
+
+
+def _status_mb(field: str) -> float:
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec from the forking parent.
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def rss_mb() -> float:
+    return _status_mb("VmRSS")
+
+
+def peak_mb() -> float:
+    return _status_mb("VmHWM")
+
+
+def main() -> None:
+    target, invocations = sys.argv[1], int(sys.argv[2])
+    event = json.loads(sys.stdin.read())
+    handler = load(target)
+    imported = time.time()
+    context = Context()
+    response = handler(event, context)
+    first = time.time()
+    if response["statusCode"] != 200:
+        raise SystemExit(f"first response was {response['statusCode']}: {response}")
+    result = {
+        "main_started": main_started,
+        "imported": imported,
+        "first_response": first,
+        "peak_mb_after_cold": peak_mb(),
+        "rss_mb_after_cold": rss_mb(),
+    }
+    if invocations > 1:
+        for _ in range(invocations - 1):
+            if handler(event, context)["statusCode"] != 200:
+                raise SystemExit("a warm invocation failed")
+        result.update(peak_mb_after_all=peak_mb(), rss_mb_after_all=rss_mb())
+    sys.stdout.flush()
+    sys.stdout.write("BENCH " + json.dumps(result) + "\n")
+
+
+main()

@@ -1,0 +1,302 @@
+"""`make bench`: every benchmark in turn, then bench/results/report.md and its charts.
+
+    .venv/bin/python -m bench.report [--quick]
+
+Each benchmark runs in its own process (its own MongoDB-wire server and cached
+client) and leaves its raw JSON in bench/results/raw/ (not committed); the report,
+a small results.json and the PNG charts go to bench/results/. --quick runs tiny
+sizes to check the pipeline, not to measure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import coldstart, deploy_size, scaling, server_load, warm_gap
+from bench import warm as warm_bench
+from bench.common import RESULTS, ROOT, machine
+
+FULL = {
+    "coldstart": ["--runs", "9", "--invocations", "10000"],
+    "warm": ["--invocations", "3000", "--rounds", "30"],
+    "warm_gap": ["--invocations", "3000", "--rounds", "30"],
+    "deploy_size": [],
+    "scaling": ["--sizes", "1000", "10000", "100000"],
+    "server_load": ["--seconds", "3"],
+}
+QUICK = {
+    "coldstart": ["--runs", "1", "--invocations", "20"],
+    "warm": ["--invocations", "100", "--rounds", "2"],
+    "warm_gap": ["--invocations", "60", "--rounds", "2"],
+    "deploy_size": [],
+    "scaling": ["--sizes", "100", "300", "--repetitions", "2"],
+    "server_load": ["--seconds", "0.5", "--concurrency", "1", "4"],
+}
+COLD_TARGET_MS = 1.15
+WARM_TARGET = 1.15
+
+
+def run_section(name: str, args: list[str], raw: Path) -> dict[str, Any]:
+    output = raw / f"{name}.json"
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", f"bench.{name}", *args, "--json", str(output)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    (raw / f"{name}.log").write_text(result.stdout + result.stderr)
+    if result.returncode != 0:
+        raise RuntimeError(f"bench.{name} failed:\n{result.stderr[-3000:]}")
+    print(f"bench.{name}: {time.perf_counter() - started:.0f} s", flush=True)
+    data: dict[str, Any] = json.loads(output.read_text())
+    return data
+
+
+def cold_chart(cold: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels = list(cold["cold"])
+    fig, (phases, imports) = plt.subplots(1, 2, figsize=(13, 4.2), sharey=True)
+    left = [0.0] * len(labels)
+    for key, title in (
+        ("startup_ms", "interpreter start"),
+        ("import_ms", "imports + app build"),
+        ("first_call_ms", "first call (connect, indexes, request)"),
+    ):
+        values = [cold["cold"][label][key] for label in labels]
+        phases.barh(labels, values, left=left, label=title)
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    for y, total in enumerate(left):
+        phases.text(total + 5, y, f"{total:.0f} ms", va="center", fontsize=8)
+    phases.set_xlabel(f"ms, median of {cold['runs']} fresh interpreters")
+    phases.set_title("Cold start to the first 200 response")
+    phases.legend(fontsize=8, loc="lower right")
+    phases.invert_yaxis()
+
+    totals: dict[str, float] = {}
+    for groups in cold["imports"].values():
+        for group, ms in groups.items():
+            totals[group] = max(totals.get(group, 0.0), ms)
+    top = sorted(totals, key=lambda group: -totals[group])[:8]
+    left = [0.0] * len(labels)
+    for group in [*top, "other"]:
+        values = [
+            cold["imports"][label].get(group, 0.0)
+            if group != "other"
+            else sum(ms for g, ms in cold["imports"][label].items() if g not in top)
+            for label in labels
+        ]
+        imports.barh(labels, values, left=left, label=group)
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    imports.set_xlabel("ms of import self time (python -X importtime, median of 3 runs)")
+    imports.set_title("Imports by package")
+    imports.legend(fontsize=7, ncol=3, loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def scaling_chart(data: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = [row["size"] for row in data["sizes"]]
+    fig, axis = plt.subplots(figsize=(7, 4.2))
+    for key, label in (
+        ("first_page_ms", "first page"),
+        ("deep_page_ms", "deep page (after 50 cursors)"),
+        ("search_ms", f"q={scaling.SEARCH} search"),
+    ):
+        axis.plot(sizes, [row[key] for row in data["sizes"]], marker="o", label=label)
+    axis.set_xscale("log")
+    axis.set_yscale("log")
+    axis.set_xlabel("students in the collection")
+    axis.set_ylabel("ms per 20-item page (median)")
+    axis.set_title("List latency on the test server (SecantusDB, not MongoDB)")
+    axis.grid(True, which="both", alpha=0.3)
+    axis.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "**missed**"
+
+
+def summary(results: dict[str, Any]) -> list[str]:
+    """The targets of issue 5, each with the measured figure and met or missed."""
+    cold, warm, memory = results["coldstart"]["cold"], results["warm"], None
+    memory = results["coldstart"]["memory"]
+    functions = ["students", "courses", "enrollments", "health"]
+    warm_functions = [f for f in functions if f in warm]
+    lines = ["| target | measured | verdict |", "|---|---|---|"]
+    worst_cold = max(cold[f]["ratio_to_b"] for f in functions)
+    lines.append(
+        f"| cold start within {COLD_TARGET_MS}x of (b) | "
+        + ", ".join(f"{f} {cold[f]['ratio_to_b']:.2f}x" for f in functions)
+        + f" | {verdict(worst_cold <= COLD_TARGET_MS)} |"
+    )
+    worst_p50 = max(warm[f]["ratio_to_b"] for f in warm_functions)
+    worst_p99 = max(warm[f]["p99_ratio_to_b"] for f in warm_functions)
+    lines.append(
+        f"| warm p50 within {WARM_TARGET}x of (b) | "
+        + ", ".join(f"{f} {warm[f]['ratio_to_b']:.2f}x" for f in warm_functions)
+        + f" | {verdict(worst_p50 <= WARM_TARGET)} |"
+    )
+    lines.append(
+        f"| warm p99 within {WARM_TARGET}x of (b) | "
+        + ", ".join(f"{f} {warm[f]['p99_ratio_to_b']:.2f}x" for f in warm_functions)
+        + f" | {verdict(worst_p99 <= WARM_TARGET)} |"
+    )
+    opened = max(warm[f]["connections_per_1000"] for f in warm_functions)
+    lines.append(
+        f"| no connections opened while warm | at most {opened:.1f} per 1,000 invocations | "
+        f"{verdict(opened == 0)} |"
+    )
+    peak = max(memory[f]["peak_mb_after_all"] for f in functions)
+    growth = max(
+        memory[f]["peak_mb_after_all"] - memory[f]["peak_mb_after_cold"] for f in functions
+    )
+    invocations = results["coldstart"]["invocations"]
+    lines.append(
+        f"| peak RSS under 100 MB | at most {peak:.1f} MB after {invocations:,} invocations "
+        f"| {verdict(peak < 100)} |"
+    )
+    lines.append(f"| RSS growth under 5 MB | at most {growth:.1f} MB | {verdict(growth < 5)} |")
+    last = results["scaling"]["sizes"][-1]
+    deep = last["deep_page_ms"] / last["first_page_ms"]
+    search = last["search_ms"] / last["first_page_ms"]
+    lines.append(
+        f"| deep page and search within 1.5x of the first page at {last['size']:,} "
+        f"(test server) | deep {deep:.2f}x, search {search:.2f}x "
+        f"| {verdict(deep <= 1.5 and search <= 1.5)} (SecantusDB timings) |"
+    )
+    shapes = results["scaling"]["all_shapes"]
+    uncovered = [row["shape"] for row in shapes if row["verdict"] == "NOT COVERED"]
+    residual = [row["shape"] for row in shapes if row["verdict"] == "index + residual"]
+    lines.append(
+        f"| every list through an index, not a scan | {len(shapes)} query shapes: "
+        f"{len(shapes) - len(uncovered) - len(residual)} one index range, {len(residual)} "
+        f"index range + per-document check, {len(uncovered)} not covered "
+        f"| {verdict(not uncovered)} |"
+    )
+    return lines
+
+
+def write_report(results: dict[str, Any], info: dict[str, str], seconds: float, quick: bool) -> str:
+    artifacts = results["deploy_size"]["artifacts"]
+    functions = [a["unzipped_kib"] for n, a in artifacts.items() if n.endswith("Function")]
+    layers = [a["unzipped_kib"] for n, a in artifacts.items() if not n.endswith("Function")]
+    deployed_mb = (max(functions) + sum(layers)) / 1024
+    text = [
+        "# Benchmarks",
+        "",
+        f"Written by `make bench` ({'--quick: tiny sizes, not measurements; ' if quick else ''}"
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {seconds / 60:.1f} minutes). Every "
+        "comparison below was measured side by side in this run; on a shared, noisy "
+        "machine only the ratios mean much, not the absolute times.",
+        "",
+        "Machine: " + f"{info['cpu']}, {info['cores']} cores (shared: load average "
+        f"{info['load_average']} at the start), {info['os']}.",
+        "",
+        "Versions: Python "
+        + info["python"]
+        + ", "
+        + ", ".join(
+            f"{k} {v}"
+            for k, v in info.items()
+            if k not in {"cpu", "cores", "load_average", "os", "python"}
+        )
+        + ". Database: a MongoDB-wire server (SecantusDB) on loopback.",
+        "",
+        "References: **(a)** a hand-written handler (json + pymongo, no framework); "
+        "**(b)** a bare FastAPI + Mangum app with one async route on pymongo's "
+        "AsyncMongoClient (bench/baselines.py). Both serve GET /api/students/{id}.",
+        "",
+        "## Targets",
+        "",
+        *summary(results),
+        "",
+        "## 1. Cold start (`python -m bench.coldstart`)",
+        "",
+        "![cold start](coldstart.png)",
+        "",
+        coldstart.markdown(results["coldstart"]).split("\n\nMemory:")[0],
+        "",
+        "## 2. Warm invocations (`python -m bench.warm`)",
+        "",
+        warm_bench.report(results["warm"]),
+        "",
+        "Where the gap to (b) goes (`python -m bench.warm_gap`): the students GET-by-id "
+        "with one piece of api_core taken away at a time, measured side by side:",
+        "",
+        warm_gap.markdown(results["warm_gap"]),
+        "",
+        "## 3. Memory (`python -m bench.coldstart`)",
+        "",
+        "Memory:" + coldstart.markdown(results["coldstart"]).split("\n\nMemory:")[1],
+        "",
+        "## 4. Deploy size (`python -m bench.deploy_size`)",
+        "",
+        deploy_size.markdown(results["deploy_size"]),
+        "",
+        f"Largest function plus the layer, unzipped: {deployed_mb:.1f} MB of Lambda's 250 MB.",
+        "",
+        "## 5. Scaling (`python -m bench.scaling`)",
+        "",
+        "![latency against collection size](scaling.png)",
+        "",
+        scaling.markdown(results["scaling"]),
+        "",
+        "## 6. Local server (`python -m bench.server_load`)",
+        "",
+        server_load.markdown(results["server_load"]),
+        "",
+    ]
+    return "\n".join(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--skip", nargs="*", default=[], choices=list(FULL))
+    args = parser.parse_args()
+    raw = args.out / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    info = machine()
+    started = time.perf_counter()
+    plan = QUICK if args.quick else FULL
+    results = {}
+    for name, section_args in plan.items():
+        if name in args.skip and (raw / f"{name}.json").exists():
+            results[name] = json.loads((raw / f"{name}.json").read_text())  # reuse
+            continue
+        results[name] = run_section(name, section_args, raw)
+    seconds = time.perf_counter() - started
+    cold_chart(results["coldstart"], args.out / "coldstart.png")
+    scaling_chart(results["scaling"], args.out / "scaling.png")
+    (args.out / "report.md").write_text(write_report(results, info, seconds, args.quick))
+    (args.out / "results.json").write_text(
+        json.dumps({"machine": info, "seconds": seconds, **results}, indent=1, default=str)
+    )
+    print(f"bench/results/report.md written in {seconds / 60:.1f} minutes")
+
+
+if __name__ == "__main__":
+    main()
