@@ -68,7 +68,7 @@ def cold_chart(cold: dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     labels = list(cold["cold"])
-    fig, (phases, imports) = plt.subplots(1, 2, figsize=(13, 4.2), sharey=True)
+    fig, (phases, imports) = plt.subplots(1, 2, figsize=(13, 5), sharey=True)
     left = [0.0] * len(labels)
     for key, title in (
         ("startup_ms", "interpreter start"),
@@ -82,7 +82,7 @@ def cold_chart(cold: dict[str, Any], path: Path) -> None:
         phases.text(total + 5, y, f"{total:.0f} ms", va="center", fontsize=8)
     phases.set_xlabel(f"ms, median of {cold['runs']} fresh interpreters")
     phases.set_title("Cold start to the first 200 response")
-    phases.legend(fontsize=8, loc="lower right")
+    phases.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3)
     phases.invert_yaxis()
 
     totals: dict[str, float] = {}
@@ -102,9 +102,9 @@ def cold_chart(cold: dict[str, Any], path: Path) -> None:
         left = [a + b for a, b in zip(left, values, strict=True)]
     imports.set_xlabel("ms of import self time (python -X importtime, median of 3 runs)")
     imports.set_title("Imports by package")
-    imports.legend(fontsize=7, ncol=3, loc="lower right")
+    imports.legend(fontsize=7, ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.16))
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(fig)
 
 
@@ -130,7 +130,7 @@ def scaling_chart(data: dict[str, Any], path: Path) -> None:
     axis.grid(True, which="both", alpha=0.3)
     axis.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(fig)
 
 
@@ -198,7 +198,13 @@ def summary(results: dict[str, Any]) -> list[str]:
     return lines
 
 
-def write_report(results: dict[str, Any], info: dict[str, str], seconds: float, quick: bool) -> str:
+def write_report(
+    results: dict[str, Any],
+    info: dict[str, str],
+    seconds: float,
+    quick: bool,
+    reused: list[str] | None = None,
+) -> str:
     artifacts = results["deploy_size"]["artifacts"]
     functions = [a["unzipped_kib"] for n, a in artifacts.items() if n.endswith("Function")]
     layers = [a["unzipped_kib"] for n, a in artifacts.items() if not n.endswith("Function")]
@@ -211,6 +217,16 @@ def write_report(results: dict[str, Any], info: dict[str, str], seconds: float, 
         "comparison below was measured side by side in this run; on a shared, noisy "
         "machine only the ratios mean much, not the absolute times.",
         "",
+        *(
+            [
+                "Sections reused from an earlier run's bench/results/raw/ (`--skip`): "
+                + ", ".join(reused)
+                + "; the time above covers only the sections run this time.",
+                "",
+            ]
+            if reused
+            else []
+        ),
         "Machine: " + f"{info['cpu']}, {info['cores']} cores (shared: load average "
         f"{info['load_average']} at the start), {info['os']}.",
         "",
@@ -271,6 +287,10 @@ def write_report(results: dict[str, Any], info: dict[str, str], seconds: float, 
     return "\n".join(text)
 
 
+def _written(path: Path) -> str:
+    return f"{datetime.fromtimestamp(path.stat().st_mtime, UTC):%H:%M} UTC"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
@@ -282,16 +302,17 @@ def main() -> None:
     info = machine()
     started = time.perf_counter()
     plan = QUICK if args.quick else FULL
-    results = {}
+    results, reused = {}, []
     for name, section_args in plan.items():
         if name in args.skip and (raw / f"{name}.json").exists():
-            results[name] = json.loads((raw / f"{name}.json").read_text())  # reuse
+            results[name] = json.loads((raw / f"{name}.json").read_text())
+            reused.append(f"{name} (written {_written(raw / f'{name}.json')})")
             continue
         results[name] = run_section(name, section_args, raw)
     seconds = time.perf_counter() - started
     cold_chart(results["coldstart"], args.out / "coldstart.png")
     scaling_chart(results["scaling"], args.out / "scaling.png")
-    (args.out / "report.md").write_text(write_report(results, info, seconds, args.quick))
+    (args.out / "report.md").write_text(write_report(results, info, seconds, args.quick, reused))
     (args.out / "results.json").write_text(
         json.dumps({"machine": info, "seconds": seconds, **results}, indent=1, default=str)
     )
