@@ -78,9 +78,14 @@ async def get_database() -> Database:
 
 
 async def ensure_indexes(database: Database) -> None:
-    for resource in ALL_RESOURCES:
-        if resource.all_indexes:
-            await database[resource.collection].create_indexes(list(resource.all_indexes))
+    # Concurrently: on a cold start each createIndexes is a round trip to the database.
+    await asyncio.gather(
+        *(
+            database[resource.collection].create_indexes(list(resource.all_indexes))
+            for resource in ALL_RESOURCES
+            if resource.all_indexes
+        )
+    )
 
 
 async def close_client() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping, Sequence
+from functools import cache
 from http import HTTPStatus
 from typing import Any, ClassVar
 
@@ -198,7 +199,13 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {
         status: {
             "description": _reason(status),
-            "content": {PROBLEM_JSON: {"schema": Problem.model_json_schema()}},
+            "content": {PROBLEM_JSON: {"schema": _problem_schema()}},
         }
         for status in statuses
     }
+
+
+@cache
+def _problem_schema() -> dict[str, Any]:
+    # Built once: routers ask for it some thirty times per app, at every cold start.
+    return Problem.model_json_schema()

@@ -6,7 +6,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import APIRouter, Header, Query, Response
 
 from api_core.database import DatabaseDep
 from api_core.errors import problem_responses
@@ -34,10 +34,6 @@ def build_router(resource: Resource) -> APIRouter:
     PageOfRecords = Page[Public]  # type: ignore[valid-type]
     one, many = resource.singular, resource.name
 
-    async def repository(database: DatabaseDep) -> Repository:
-        return Repository(resource, database)
-
-    Repo = Annotated[Repository, Depends(repository)]
     router = APIRouter(prefix=f"/api/{many}", tags=[many])
 
     @router.post(
@@ -47,8 +43,8 @@ def build_router(resource: Resource) -> APIRouter:
         summary=f"Create a {one}",
         responses=problem_responses(*WRITE_ERRORS, 409, 413, 415, 422, 503),
     )
-    async def create(body: Create, repo: Repo) -> Response:  # type: ignore[valid-type]
-        record = await repo.create(body)
+    async def create(body: Create, database: DatabaseDep) -> Response:  # type: ignore[valid-type]
+        record = await Repository(resource, database).create(body)
         return _record_response(record, 201, location=f"/api/{many}/{record.id}")
 
     @router.get(
@@ -60,9 +56,9 @@ def build_router(resource: Resource) -> APIRouter:
     )
     async def list_records(
         query: Annotated[Filters, Query()],  # type: ignore[valid-type]
-        repo: Repo,
+        database: DatabaseDep,
     ) -> Response:
-        items, next_cursor = await repo.page(query)
+        items, next_cursor = await Repository(resource, database).page(query)
         page = PageOfRecords(items=items, next_cursor=next_cursor)
         return Response(page.model_dump_json(), media_type=JSON)
 
@@ -72,8 +68,8 @@ def build_router(resource: Resource) -> APIRouter:
         summary=f"Get a {one}",
         responses=problem_responses(*READ_ERRORS, 404, 503),
     )
-    async def get(id: str, repo: Repo) -> Response:
-        return _record_response(await repo.get(parse_id(id)))
+    async def get(id: str, database: DatabaseDep) -> Response:
+        return _record_response(await Repository(resource, database).get(parse_id(id)))
 
     @router.patch(
         "/{id}",
@@ -85,10 +81,12 @@ def build_router(resource: Resource) -> APIRouter:
     async def update(
         id: str,
         body: Update,  # type: ignore[valid-type]
-        repo: Repo,
+        database: DatabaseDep,
         if_match: IfMatch = None,
     ) -> Response:
-        record = await repo.update(parse_id(id), body, parse_if_match(if_match))
+        record = await Repository(resource, database).update(
+            parse_id(id), body, parse_if_match(if_match)
+        )
         return _record_response(record)
 
     @router.delete(
@@ -97,8 +95,8 @@ def build_router(resource: Resource) -> APIRouter:
         summary=f"Delete a {one}",
         responses=problem_responses(*WRITE_ERRORS, 404, 409, 412, 503),
     )
-    async def delete(id: str, repo: Repo, if_match: IfMatch = None) -> Response:
-        await repo.delete(parse_id(id), parse_if_match(if_match))
+    async def delete(id: str, database: DatabaseDep, if_match: IfMatch = None) -> Response:
+        await Repository(resource, database).delete(parse_id(id), parse_if_match(if_match))
         return Response(status_code=204)
 
     return router
