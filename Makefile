@@ -44,7 +44,7 @@ typecheck: $(BIN)/.installed
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) .aws-sam .mypy_cache .pytest_cache .ruff_cache test-output
+	rm -rf $(VENV) .aws-sam .mypy_cache .pytest_cache .ruff_cache .hypothesis test-output
 
 # --- AWS SAM and Netlify (template.yaml, netlify.toml, tests/deploy/) ----------------
 # The deploy tests run the real tools offline. aws-sam-cli pins its own dependencies,

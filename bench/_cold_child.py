@@ -32,14 +32,6 @@ def load(target: str):  # noqa: ANN201 - kept free of typing imports
         from bench.baselines import make_bare_framework_handler
 
         return make_bare_framework_handler()
-    if target == "students_cached_schema":
-        # Prototype of a product fix, outside api_core: build the problem+json
-        # OpenAPI schema once instead of once per status per route.
-        from api_core import errors
-
-        schema = errors.Problem.model_json_schema()
-        errors.Problem.model_json_schema = classmethod(lambda *_, **__: schema)
-        target = "students"
     module = __import__(f"functions.{target}", fromlist=["handler"])
     return module.handler
 

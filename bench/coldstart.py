@@ -35,9 +35,6 @@ TARGETS: dict[str, tuple[str, str | None]] = {
     "courses": ("courses", "courses"),
     "enrollments": ("enrollments", "enrollments"),
     "health": ("health", None),
-    # Not a function: students with a product fix prototyped from outside api_core
-    # (see bench/_cold_child.py), to measure that fix side by side.
-    "students, problem schema built once (prototype)": ("students_cached_schema", "students"),
 }
 REFERENCE = "(b) bare FastAPI+Mangum"
 IMPORTTIME_RUNS = 3
