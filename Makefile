@@ -116,3 +116,9 @@ FUZZ_EXAMPLES ?= 100
 .PHONY: fuzz
 fuzz: $(BIN)/.installed
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_MIN_REQUESTS=2000 $(BIN)/pytest tests/fuzz
+
+# --- Load and soak (bench/soak.py): 60 s at concurrency 32 on uvicorn, then 10,000
+# handler invocations; exits non-zero on any error or memory growth over 5 MB.
+.PHONY: load
+load: $(BIN)/.installed
+	$(BIN)/python -m bench.soak --seconds 60 --concurrency 32 --invocations 10000

@@ -42,6 +42,11 @@ class AppServer:
             self.stop()
             raise
 
+    @property
+    def pid(self) -> int:
+        assert self._process is not None, "the app server is not running"
+        return self._process.pid
+
     def wait_until_healthy(self, timeout: float = 30.0) -> None:
         """Wait for GET /api/health to answer 200 (the database reachable too)."""
         deadline = time.monotonic() + timeout
