@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import platform
 import random
@@ -121,3 +123,16 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def run_cli(doc: str | None, run: Any, render: Any) -> None:
+    """The command line the warm benchmarks share: size flags, optional JSON, Markdown out."""
+    parser = argparse.ArgumentParser(description=doc)
+    parser.add_argument("--invocations", type=int, default=3000)
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    result = run(args.invocations, args.rounds)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1))
+    print(render(result))

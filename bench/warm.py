@@ -11,19 +11,17 @@ Connections opened after the first invocation are counted from the server
 
 from __future__ import annotations
 
-import argparse
 import gc
-import json
 import os
 import statistics
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from pymongo import MongoClient
 
+from bench.common import run_cli
 from tests.support.events import build_event
 from tests.support.lambda_context import FakeLambdaContext
 from tests.support.wire_server import WireServer
@@ -151,15 +149,7 @@ def report(results: dict[str, dict[str, float]]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--invocations", type=int, default=3000)
-    parser.add_argument("--rounds", type=int, default=30)
-    parser.add_argument("--json", type=Path)
-    args = parser.parse_args()
-    results = run(args.invocations, args.rounds)
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=1))
-    print(report(results))
+    run_cli(__doc__, run, report)
 
 
 if __name__ == "__main__":

@@ -17,15 +17,12 @@ MongoDB-wire server, as in bench.warm:
 # No `from __future__ import annotations`: FastAPI reads the route annotations below at
 # runtime, and they name classes imported inside _variants().
 
-import argparse
-import json
 import logging
 import os
 import statistics
-from pathlib import Path
 from typing import Annotated, Any
 
-from bench.common import markdown_table, percentile
+from bench.common import markdown_table, percentile, run_cli
 from tests.support.events import build_event
 from tests.support.wire_server import WireServer
 
@@ -151,15 +148,7 @@ def markdown(result: dict[str, dict[str, float]]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--invocations", type=int, default=3000)
-    parser.add_argument("--rounds", type=int, default=30)
-    parser.add_argument("--json", type=Path)
-    args = parser.parse_args()
-    result = run(args.invocations, args.rounds)
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=1))
-    print(markdown(result))
+    run_cli(__doc__, run, markdown)
 
 
 if __name__ == "__main__":
