@@ -1,4 +1,4 @@
-"""The process-wide MongoDB client: created on first use, reused by every warm invocation.
+"""The process-wide MongoDB client, and the one deadline each request's database work gets.
 
 Lambda keeps a process (and its event loop) alive between invocations, so one
 client per process means one connection pool reused by every warm request. The
@@ -6,6 +6,8 @@ client is built lazily, so importing a function never touches the network; a
 failed build is not cached, so the next invocation tries again. pymongo's async
 client is bound to the event loop it first ran on: Mangum and uvicorn keep one
 loop per process, and a new loop (a test harness) gets a new client.
+
+Indexes are not created here: `python -m api_core.migrate` does it as a deploy step.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ import logging
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import pymongo
 from fastapi import Depends
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConfigurationError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api_core.errors import DatabaseUnavailable
-from api_core.resources import ALL_RESOURCES
+from api_core.errors import DatabaseUnavailable, problem_response
 from api_core.settings import Settings, get_settings
 
 Document = dict[str, Any]
@@ -29,12 +32,14 @@ Database = AsyncDatabase[Document]
 
 logger = logging.getLogger(__name__)
 
+# How long after the driver's own deadline the request is cut short regardless.
+HARD_STOP_AFTER_BUDGET_S = 0.2
 
-@dataclass
+
+@dataclass(frozen=True)
 class _CachedClient:
     client: AsyncMongoClient[Document]
     loop: asyncio.AbstractEventLoop
-    indexes_ready: bool = False
 
 
 _cache: _CachedClient | None = None
@@ -44,10 +49,11 @@ def create_client(settings: Settings) -> AsyncMongoClient[Document]:
     budget = settings.mongodb_timeout_ms
     return AsyncMongoClient(
         settings.mongodb_uri,
+        # A request's deadline (RequestDeadline below) bounds every wait it causes;
+        # these two bound the background monitor, which runs outside any request.
         serverSelectionTimeoutMS=budget,
         connectTimeoutMS=budget,
-        # Not timeoutMS: with it set, pymongo waits that long for server selection too.
-        socketTimeoutMS=settings.mongodb_operation_timeout_ms,
+        maxPoolSize=settings.mongodb_max_pool_size,
         tz_aware=True,
         appname="student-records-api",
     )
@@ -68,24 +74,43 @@ def _cached_client() -> _CachedClient:
 
 
 async def get_database() -> Database:
-    """The application database, with its indexes ensured once per process."""
-    cached = _cached_client()
-    database = cached.client[get_settings().mongodb_db]
-    if not cached.indexes_ready:
-        await ensure_indexes(database)
-        cached.indexes_ready = True
-    return database
+    return _cached_client().client[get_settings().mongodb_db]
 
 
-async def ensure_indexes(database: Database) -> None:
-    # Concurrently: on a cold start each createIndexes is a round trip to the database.
-    await asyncio.gather(
-        *(
-            database[resource.collection].create_indexes(list(resource.all_indexes))
-            for resource in ALL_RESOURCES
-            if resource.all_indexes
-        )
-    )
+class RequestDeadline:
+    """Pure ASGI middleware: one deadline for all the database work of a request.
+
+    Inside `pymongo.timeout()` (the driver's client-side operation timeout) server
+    selection, connecting, every operation and every retry share what is left of
+    the budget, so whatever the fault (refused, blackholed, hung, slow) a request
+    waits for the database about MONGODB_TIMEOUT_MS. Per-attempt timeouts alone add
+    up: a hung server held writes for six times the budget. The driver can still
+    overrun by up to half a second (server selection waits in 500 ms steps), so an
+    asyncio timeout a little later is the hard stop.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        budget = get_settings().mongodb_timeout_ms / 1000
+        started = False
+
+        async def send_noting_start(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        hard_stop = asyncio.timeout(budget + HARD_STOP_AFTER_BUDGET_S)
+        try:
+            async with hard_stop:
+                with pymongo.timeout(budget):
+                    await self.app(scope, receive, send_noting_start)
+        except TimeoutError:
+            if started or not hard_stop.expired():
+                raise
+            logger.warning("database unavailable: the request's deadline passed")
+            await problem_response(DatabaseUnavailable())(scope, receive, send)
 
 
 async def close_client() -> None:

@@ -19,7 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel
-from pymongo.errors import ConfigurationError, ConnectionFailure, PyMongoError
+from pymongo.errors import ConfigurationError, ConnectionFailure, OperationFailure, PyMongoError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api_core.settings import get_settings
@@ -157,11 +157,26 @@ def _http_handler(_: Request, exc: Exception) -> Response:
 
 
 def _driver_handler(_: Request, exc: Exception) -> Response:
-    if isinstance(exc, ConnectionFailure | ConfigurationError):
-        logger.warning("database unreachable: %s", exc)
+    assert isinstance(exc, PyMongoError)
+    if _is_unavailable(exc):
+        logger.warning("database unavailable: %s", exc)
         return problem_response(DatabaseUnavailable())
     logger.error("database error", exc_info=exc)
     return problem_response(ApiError())
+
+
+# The server refuses our credentials (wrong, missing, or without the rights we
+# need): like an unreachable server, unusable until someone fixes MONGODB_URI.
+_REFUSED_CREDENTIALS = frozenset({13, 18})  # Unauthorized, AuthenticationFailed
+
+
+def _is_unavailable(exc: PyMongoError) -> bool:
+    """A fault of the database or of the way to it, not of the request."""
+    return (
+        exc.timeout  # the request's deadline passed, whatever was being waited for
+        or isinstance(exc, ConnectionFailure | ConfigurationError)
+        or (isinstance(exc, OperationFailure) and exc.code in _REFUSED_CREDENTIALS)
+    )
 
 
 def _unexpected_handler(_: Request, exc: Exception) -> Response:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api_core.auth import AuthGuard
+from api_core.database import RequestDeadline
 from api_core.errors import register_error_handlers
 from api_core.guard import RequestGuard
 from api_core.settings import get_settings
@@ -24,7 +25,8 @@ def create_app(routers: Iterable[APIRouter], *, with_docs: bool = False) -> Fast
     for router in routers:
         app.include_router(router)
     register_error_handlers(app)
-    # The last one added runs first: CORS, then the body guard, then auth.
+    # The last one added runs first: CORS, the body guard, auth, then the deadline.
+    app.add_middleware(RequestDeadline)
     app.add_middleware(AuthGuard)
     app.add_middleware(RequestGuard)
     origins = get_settings().cors_origins

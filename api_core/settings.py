@@ -14,14 +14,18 @@ class Settings(BaseSettings):
 
     mongodb_uri: str = "mongodb://127.0.0.1:27017"
     mongodb_db: str = Field(default="school", min_length=1, max_length=63)
-    # Budget for server selection and for opening a connection. pymongo's defaults
-    # (30 s and 20 s) outlast a function's timeout; a cold start against a database
-    # that is down must answer 503 within this budget instead. Keep it above 1 s:
-    # pymongo rechecks a failed server at most every 500 ms, and the first request
-    # after the database returns needs time to see it.
+    # Every request's deadline for all of its database work together: finding the
+    # server, connecting, every operation and every retry. pymongo's defaults (30 s
+    # server selection, 20 s connect, no operation limit) outlast a function's
+    # timeout; a database that cannot answer within this budget is a 503 instead.
+    # Keep it above 1 s: pymongo rechecks a failed server at most every 500 ms, and
+    # the first request after the database returns needs time to see it.
     mongodb_timeout_ms: int = Field(default=2000, ge=100, le=60_000)
-    # Ceiling for any single database operation, once connected.
-    mongodb_operation_timeout_ms: int = Field(default=5000, ge=100, le=60_000)
+    # Connections one process may open for requests (its monitoring connections come
+    # on top, see README). A Lambda container serves one request at a time and our
+    # requests send one operation at a time, so the template sets 1; uvicorn serves
+    # many requests at once and needs more.
+    mongodb_max_pool_size: int = Field(default=10, ge=1, le=500)
     # Seconds a client is told to wait before retrying after a 503.
     retry_after_seconds: int = Field(default=5, ge=1, le=3600)
     max_body_bytes: int = Field(default=16_384, ge=1024, le=1_048_576)

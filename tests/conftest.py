@@ -10,18 +10,21 @@ from collections.abc import Iterator
 import pytest
 
 from api_core import database
-from api_core.settings import get_settings
+from api_core.migrate import migrate_configured_database
+from api_core.settings import Settings, get_settings
 from tests.support.lambda_context import FakeLambdaContext
 from tests.support.wire_server import WireServer
-
-_SETTINGS_PREFIXES = ("MONGODB_", "CORS_", "MAX_BODY", "RETRY_AFTER", "LOG_LEVEL")
 
 
 @pytest.fixture(autouse=True)
 def clean_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Each test starts from the defaults, whatever the shell running pytest has set."""
+    """Each test starts from the defaults, whatever the shell running pytest has set.
+
+    The names come from the settings class itself (matched without regard to case,
+    as pydantic-settings does), so a new setting is covered the day it is added.
+    """
     for name in list(os.environ):
-        if name.startswith(_SETTINGS_PREFIXES):
+        if name.lower() in Settings.model_fields:
             monkeypatch.delenv(name)
     get_settings.cache_clear()
     yield
@@ -52,6 +55,7 @@ def live_settings(monkeypatch: pytest.MonkeyPatch, wire_server: WireServer) -> I
     monkeypatch.setenv("MONGODB_DB", database_name)
     monkeypatch.setenv("MONGODB_TIMEOUT_MS", "1000")
     get_settings.cache_clear()
+    migrate(get_settings())
     yield database_name
     close_cached_client()
 
@@ -59,3 +63,13 @@ def live_settings(monkeypatch: pytest.MonkeyPatch, wire_server: WireServer) -> I
 def close_cached_client() -> None:
     """Close the API's cached client on the loop Lambda handlers run on."""
     asyncio.get_event_loop().run_until_complete(database.close_client())
+
+
+def migrate(settings: Settings) -> None:
+    """Run the deploy step, as `make run` and a deploy do before serving."""
+    # Not asyncio.run(): it would unset the thread's loop that Lambda handlers run on.
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(migrate_configured_database(settings))
+    finally:
+        loop.close()

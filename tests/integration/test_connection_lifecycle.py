@@ -1,15 +1,15 @@
-"""The connection lifecycle in design.md, proven against a real MongoDB-wire server."""
+"""The connection lifecycle in design.md, proven against a real MongoDB-wire server.
+
+Every kind of database fault, each within the request deadline: test_deadline.py.
+"""
 
 from __future__ import annotations
 
 import functools
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pymongo.asynchronous.srv_resolver as srv_resolver
@@ -17,45 +17,15 @@ import pytest
 from pymongo import AsyncMongoClient, MongoClient, monitoring
 
 from api_core import database
-from api_core.settings import get_settings
 from functions import health, students
-from tests.conftest import close_cached_client
 from tests.support.builders import student_body
-from tests.support.events import build_event, response_headers, response_json
-from tests.support.lambda_context import FakeLambdaContext
+from tests.support.events import response_json
+from tests.support.invoke import assert_unavailable, invoke, point_api_at, timed
 from tests.support.wire_server import WireServer, free_port
 
 BUDGET_MS = 1000
-
-
-def invoke(handler: Any, method: str, path: str, body: Any = None) -> dict[str, Any]:
-    response: dict[str, Any] = handler(
-        build_event("http_api_v2", method, path, body=body), FakeLambdaContext()
-    )
-    return response
-
-
-def timed(handler: Any, method: str, path: str) -> tuple[dict[str, Any], float]:
-    started = time.perf_counter()
-    response = invoke(handler, method, path)
-    return response, time.perf_counter() - started
-
-
-def point_api_at(monkeypatch: pytest.MonkeyPatch, uri: str) -> None:
-    monkeypatch.setenv("MONGODB_URI", uri)
-    monkeypatch.setenv("MONGODB_TIMEOUT_MS", str(BUDGET_MS))
-    monkeypatch.setenv("MONGODB_DB", "lifecycle")
-    get_settings.cache_clear()
-
-
-def assert_unavailable(response: dict[str, Any]) -> None:
-    assert response["statusCode"] == 503
-    headers = response_headers(response)
-    assert headers["content-type"] == "application/problem+json"
-    assert headers["retry-after"] == "5"
-    problem = response_json(response)
-    assert problem["type"] == "/problems/database-unavailable"
-    assert "Timeout" not in problem["detail"] and "127.0.0.1" not in problem["detail"]
+# What the issue asks: every 503 within the budget and half a second.
+ANSWERED_WITHIN_S = BUDGET_MS / 1000 + 0.5
 
 
 class Recorder(monitoring.ConnectionPoolListener, monitoring.CommandListener):
@@ -122,14 +92,6 @@ def recorder(monkeypatch: pytest.MonkeyPatch) -> Recorder:
     return recorder
 
 
-@pytest.fixture
-def cold_process() -> Iterator[None]:
-    """Start without a cached client, as a new Lambda execution environment would."""
-    close_cached_client()
-    yield
-    close_cached_client()
-
-
 @pytest.mark.usefixtures("live_settings")
 def test_warm_invocations_reuse_the_first_connections(
     wire_server: WireServer, recorder: Recorder
@@ -153,13 +115,16 @@ def test_warm_invocations_reuse_the_first_connections(
     assert server_after_210 == server_after_10
 
 
-def test_indexes_are_ensured_once_per_process_on_first_use(
+def test_the_request_path_creates_no_index_the_deploy_step_did(
     live_settings: str, wire_server: WireServer, recorder: Recorder
 ) -> None:
-    for _ in range(20):
-        assert invoke(students.handler, "GET", "/api/students")["statusCode"] == 200
+    for handler in (students.handler, health.handler):
+        for _ in range(10):
+            path = "/api/health" if handler is health.handler else "/api/students"
+            assert invoke(handler, "GET", path)["statusCode"] == 200
 
-    assert recorder.commands.count("createIndexes") == 3
+    assert "createIndexes" not in recorder.commands
+    assert "find" in recorder.commands  # the recorder does see the API's commands
     with MongoClient(wire_server.uri) as client:
         indexes = client[live_settings]["students"].index_information()
         enrollment_indexes = client[live_settings]["enrollments"].index_information()
@@ -186,14 +151,14 @@ def test_cold_start_with_database_down_answers_503_within_budget_then_recovers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     port = free_port()
-    point_api_at(monkeypatch, f"mongodb://127.0.0.1:{port}")
+    point_api_at(monkeypatch, f"mongodb://127.0.0.1:{port}", BUDGET_MS)
 
     response, elapsed = timed(students.handler, "GET", "/api/students")
     health_response, _ = timed(health.handler, "GET", "/api/health")
 
     assert_unavailable(response)
     assert_unavailable(health_response)
-    assert BUDGET_MS / 1000 * 0.8 <= elapsed < BUDGET_MS / 1000 + 2.0
+    assert elapsed < ANSWERED_WITHIN_S
 
     with WireServer(port=port):
         recovered = invoke(students.handler, "GET", "/api/students")
@@ -206,7 +171,7 @@ def test_database_restarted_while_warm_costs_at_most_one_failed_request(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     with WireServer() as server:
-        point_api_at(monkeypatch, server.uri)
+        point_api_at(monkeypatch, server.uri, BUDGET_MS)
         assert invoke(students.handler, "GET", "/api/students")["statusCode"] == 200
         server.stop()
         down, elapsed = timed(students.handler, "GET", "/api/students")
@@ -214,7 +179,7 @@ def test_database_restarted_while_warm_costs_at_most_one_failed_request(
         after = [invoke(students.handler, "GET", "/api/students")["statusCode"] for _ in range(3)]
 
     assert_unavailable(down)
-    assert elapsed < BUDGET_MS / 1000 + 2.0
+    assert elapsed < ANSWERED_WITHIN_S
     assert after.count(503) <= 1
     assert after[1:] == [200, 200]
 
@@ -223,11 +188,11 @@ def test_database_restarted_while_warm_costs_at_most_one_failed_request(
 def test_malformed_uri_at_cold_start_is_503_and_not_cached(
     monkeypatch: pytest.MonkeyPatch, wire_server: WireServer
 ) -> None:
-    point_api_at(monkeypatch, "mongodb://user:pass@:not-a-port")
+    point_api_at(monkeypatch, "mongodb://user:pass@:not-a-port", BUDGET_MS)
 
     assert_unavailable(invoke(students.handler, "GET", "/api/students"))
 
-    point_api_at(monkeypatch, wire_server.uri)
+    point_api_at(monkeypatch, wire_server.uri, BUDGET_MS)
     assert invoke(students.handler, "GET", "/api/students")["statusCode"] == 200
 
 
@@ -243,7 +208,7 @@ def test_failed_srv_lookup_is_503_and_retried_by_the_next_invocation(
         return await real_resolve(*args, **kwargs)
 
     monkeypatch.setattr(srv_resolver, "_resolve", counting_resolve)
-    point_api_at(monkeypatch, "mongodb+srv://cluster0.students.invalid/")
+    point_api_at(monkeypatch, "mongodb+srv://cluster0.students.invalid/", BUDGET_MS)
 
     first, first_elapsed = timed(students.handler, "GET", "/api/students")
     lookups_after_first = len(lookups)
@@ -253,43 +218,4 @@ def test_failed_srv_lookup_is_503_and_retried_by_the_next_invocation(
     assert_unavailable(second)
     assert lookups_after_first >= 1
     assert len(lookups) > lookups_after_first
-    assert first_elapsed < BUDGET_MS / 1000 + 2.0
-
-
-@pytest.fixture
-def silent_server() -> Iterator[int]:
-    """A TCP server that accepts connections and never answers: a hung database."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept_forever() -> None:
-        listener.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                accepted.append(listener.accept()[0])
-            except TimeoutError:
-                continue
-
-    thread = threading.Thread(target=accept_forever, daemon=True)
-    thread.start()
-    yield int(listener.getsockname()[1])
-    stop.set()
-    thread.join()
-    for conn in accepted:
-        conn.close()
-    listener.close()
-
-
-@pytest.mark.usefixtures("cold_process")
-def test_database_that_never_answers_is_503_within_budget(
-    monkeypatch: pytest.MonkeyPatch, silent_server: int
-) -> None:
-    point_api_at(monkeypatch, f"mongodb://127.0.0.1:{silent_server}")
-
-    response, elapsed = timed(students.handler, "GET", "/api/students")
-
-    assert_unavailable(response)
-    assert elapsed < BUDGET_MS / 1000 + 2.0
+    assert first_elapsed < ANSWERED_WITHIN_S

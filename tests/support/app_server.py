@@ -25,6 +25,15 @@ class AppServer:
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 30.0) -> None:
+        # The deploy step first, as `make run` does: indexes are not made on first use.
+        subprocess.run(
+            [sys.executable, "-m", "api_core.migrate"],
+            cwd=ROOT,
+            env=self._env,
+            check=True,
+            capture_output=True,
+            timeout=timeout,
+        )
         output = self._log_path.open("wb") if self._log_path else subprocess.DEVNULL
         command = [sys.executable, "-m", "uvicorn", "api_core.app:app"]
         self._process = subprocess.Popen(

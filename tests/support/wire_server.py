@@ -41,7 +41,9 @@ def _accepting(port: int) -> bool:
 
 
 class WireServer:
-    def __init__(self, port: int | None = None, storage: Path | None = None) -> None:
+    def __init__(self, port: int | None = None, storage: Path | None = None, *options: str) -> None:
+        """`options` are more secantusd-py flags, such as --auth."""
+        self.options = options
         self.port = port or free_port()
         self._own_storage = storage is None
         self.storage = storage or Path(tempfile.mkdtemp(prefix="wire-server-"))
@@ -62,6 +64,7 @@ class WireServer:
             str(Path(sys.executable).with_name("secantusd-py")),
             *("--host", HOST, "--port", str(self.port)),
             *("--storage-path", str(self.storage), "--log-level", "WARNING"),
+            *self.options,
         ]
         self._process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 from mongomock_motor import AsyncMongoMockClient
 
 from api_core.app import create_local_app
-from api_core.database import Database, ensure_indexes, get_database
+from api_core.database import Database, get_database
+from api_core.migrate import migrate
 
 
 @pytest.fixture
@@ -19,7 +20,7 @@ def mock_database() -> Database:
     # Not asyncio.run(): it would unset the thread's loop that Lambda handlers run on.
     loop = asyncio.new_event_loop()
     try:
-        loop.run_until_complete(ensure_indexes(database))
+        loop.run_until_complete(migrate(database))
     finally:
         loop.close()
     return database

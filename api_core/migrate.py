@@ -1,0 +1,59 @@
+"""The deploy step: create the indexes and bring stored records up to date.
+
+Run it before the API serves: `python -m api_core.migrate` (against MONGODB_URI and
+MONGODB_DB). `make run` and the tests run it first; on AWS the stack runs it on
+every deploy (functions/migrate.py). Not on the request path: ensuring indexes on
+first use would cost every cold start of every function a round of createIndexes,
+and a server that refuses the command would turn that into an outage. Every step
+is idempotent, so running it again is always safe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pymongo
+
+from api_core.database import Database, create_client
+from api_core.references import claim_existing_references
+from api_core.resources import ALL_RESOURCES
+from api_core.settings import Settings, get_settings
+
+# Building an index on a large collection takes a while; a server that hangs does not.
+DEADLINE_SECONDS = 300
+
+logger = logging.getLogger(__name__)
+
+
+async def migrate(database: Database) -> None:
+    await ensure_indexes(database)
+    await claim_existing_references(database, ALL_RESOURCES)
+
+
+async def ensure_indexes(database: Database) -> None:
+    for resource in ALL_RESOURCES:
+        if resource.all_indexes:
+            await database[resource.collection].create_indexes(list(resource.all_indexes))
+
+
+async def migrate_configured_database(settings: Settings) -> None:
+    client = create_client(settings)
+    try:
+        with pymongo.timeout(DEADLINE_SECONDS):
+            await migrate(client[settings.mongodb_db])
+    finally:
+        await client.close()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    settings = get_settings()
+    asyncio.run(migrate_configured_database(settings))
+    logger.info(
+        "migrated database %r: indexes and reference claims are up to date", settings.mongodb_db
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""One deadline per request: whatever the database's fault, a 503 within the budget.
+
+A TCP fault proxy stands between the functions and a real wire server and plays
+each fault for reads and writes, on a cold process and on a warm one; then the
+database comes back and the same process serves again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pymongo import MongoClient
+
+from functions import health, students
+from tests.support.builders import student_body
+from tests.support.fault_proxy import FaultProxy, Mode
+from tests.support.invoke import assert_unavailable, invoke, point_api_at, timed
+from tests.support.wire_server import WireServer
+
+BUDGET_MS = 1000
+# What the issue asks: the answer within the budget and half a second.
+ANSWERED_WITHIN_S = BUDGET_MS / 1000 + 0.5
+FAULTS: tuple[Mode, ...] = ("hang", "blackhole", "refuse", "delay")
+SLOWER_THAN_THE_BUDGET_S = 3 * BUDGET_MS / 1000
+
+pytestmark = pytest.mark.usefixtures("cold_process")
+
+
+@pytest.fixture
+def proxy(wire_server: WireServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[FaultProxy]:
+    with FaultProxy(wire_server.port, delay=SLOWER_THAN_THE_BUDGET_S) as proxy:
+        point_api_at(monkeypatch, proxy.uri, BUDGET_MS, database="deadline")
+        yield proxy
+
+
+def request(operation: str) -> tuple[str, str, Any]:
+    if operation == "read":
+        return "GET", "/api/students", None
+    return "POST", "/api/students", student_body()
+
+
+@pytest.mark.parametrize("start", ["cold", "warm"])
+@pytest.mark.parametrize("operation", ["read", "write"])
+@pytest.mark.parametrize("fault", FAULTS)
+def test_a_sick_database_is_a_503_within_the_budget_and_the_process_recovers(
+    proxy: FaultProxy, fault: Mode, operation: str, start: str
+) -> None:
+    if start == "warm":
+        assert invoke(students.handler, "GET", "/api/students")["statusCode"] == 200
+    proxy.set_mode(fault)
+
+    response, elapsed = timed(students.handler, *request(operation))
+    health_response, health_elapsed = timed(health.handler, "GET", "/api/health")
+
+    assert_unavailable(response)
+    assert_unavailable(health_response)
+    assert elapsed < ANSWERED_WITHIN_S
+    assert health_elapsed < ANSWERED_WITHIN_S
+
+    proxy.set_mode("pass")
+    after = [invoke(students.handler, "GET", "/api/students")["statusCode"] for _ in range(2)]
+    if fault == "refuse":  # a server back up is seen by the next request
+        assert after == [200, 200]
+    else:  # a check that was held up when the fault ended may cost one more 503
+        assert after[-1] == 200
+
+
+def test_a_slow_database_within_the_budget_still_answers(proxy: FaultProxy) -> None:
+    proxy.set_mode("delay", delay=0.02)
+
+    created = invoke(students.handler, "POST", "/api/students", student_body())
+    listed = invoke(students.handler, "GET", "/api/students")
+
+    assert (created["statusCode"], listed["statusCode"]) == (201, 200)
+
+
+@pytest.fixture(scope="module")
+def password_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WireServer]:
+    """A wire server that requires a password: user `app`, password `right`."""
+    storage = Path(tmp_path_factory.mktemp("auth-server"))
+    with WireServer(None, storage) as server:
+        with MongoClient(server.uri) as admin:
+            admin.admin.command(
+                "createUser", "app", pwd="right", roles=[{"role": "readWrite", "db": "school"}]
+            )
+        port = server.port
+    with WireServer(port, storage, "--auth") as server:
+        yield server
+
+
+def password_uri(server: WireServer, userinfo: str) -> str:
+    return f"mongodb://{userinfo}127.0.0.1:{server.port}/?authSource=admin"
+
+
+@pytest.mark.parametrize("operation", ["read", "write"])
+@pytest.mark.parametrize("userinfo", ["app:wrong@", ""], ids=["wrong-password", "no-password"])
+def test_refused_credentials_are_a_503_within_the_budget_every_time(
+    password_server: WireServer, monkeypatch: pytest.MonkeyPatch, userinfo: str, operation: str
+) -> None:
+    point_api_at(monkeypatch, password_uri(password_server, userinfo), BUDGET_MS, "school")
+
+    for _ in range(2):  # the process's first request, and the one after it
+        response, elapsed = timed(students.handler, *request(operation))
+        assert_unavailable(response)
+        assert elapsed < ANSWERED_WITHIN_S
+
+
+def test_the_right_password_is_served(
+    password_server: WireServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    point_api_at(monkeypatch, password_uri(password_server, "app:right@"), BUDGET_MS, "school")
+
+    assert invoke(students.handler, "POST", "/api/students", student_body())["statusCode"] == 201

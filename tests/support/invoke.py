@@ -1,0 +1,49 @@
+"""Calling a function's handler the way Lambda does, and reading what it answered."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from api_core.settings import get_settings
+from tests.support.events import build_event, response_headers, response_json
+from tests.support.lambda_context import FakeLambdaContext
+
+Handler = Any
+
+
+def invoke(handler: Handler, method: str, path: str, body: Any = None) -> dict[str, Any]:
+    response: dict[str, Any] = handler(
+        build_event("http_api_v2", method, path, body=body), FakeLambdaContext()
+    )
+    return response
+
+
+def timed(
+    handler: Handler, method: str, path: str, body: Any = None
+) -> tuple[dict[str, Any], float]:
+    started = time.perf_counter()
+    response = invoke(handler, method, path, body)
+    return response, time.perf_counter() - started
+
+
+def point_api_at(
+    monkeypatch: pytest.MonkeyPatch, uri: str, budget_ms: int, database: str = "lifecycle"
+) -> None:
+    monkeypatch.setenv("MONGODB_URI", uri)
+    monkeypatch.setenv("MONGODB_TIMEOUT_MS", str(budget_ms))
+    monkeypatch.setenv("MONGODB_DB", database)
+    get_settings.cache_clear()
+
+
+def assert_unavailable(response: dict[str, Any]) -> None:
+    """A 503 problem+json with Retry-After, and nothing of the driver's in it."""
+    assert response["statusCode"] == 503, response
+    headers = response_headers(response)
+    assert headers["content-type"] == "application/problem+json"
+    assert headers["retry-after"] == str(get_settings().retry_after_seconds)
+    problem = response_json(response)
+    assert problem["type"] == "/problems/database-unavailable"
+    assert "Timeout" not in problem["detail"] and "127.0.0.1" not in problem["detail"]
