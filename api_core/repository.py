@@ -1,7 +1,9 @@
 """One generic repository: the five CRUD operations for any resource, over MongoDB.
 
-Every write is a single atomic operation guarded by the record's version, so two
-clients editing the same record cannot overwrite each other's changes.
+Every change to a record is a single atomic operation guarded by its version, so
+two clients editing the same record cannot overwrite each other's changes. Records
+that point at others claim them first (api_core/references.py), so nothing can be
+deleted while something still points at it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from api_core.database import Database, Document
 from api_core.errors import ApiError, Conflict, NotFound, PreconditionFailed
 from api_core.ids import decode_cursor, encode_cursor
 from api_core.models.base import InputModel, ListQuery, Record
+from api_core.references import REFERENCED_BY, claim, drop_stale_claims, release
 from api_core.resources import Resource, referrers
 from api_core.search import search_copies, search_filter
 
@@ -32,20 +35,27 @@ class Repository:
         self.resource = resource
         self.database = database
         self.collection = database[resource.collection]
+        self.referrers = referrers(resource)
+        # Claims are bookkeeping: never read back, and a course's list can be long.
+        self.projection = {REFERENCED_BY: 0} if self.referrers else None
 
     async def create(self, data: InputModel) -> Record:
         document = self._to_document(data.model_dump(exclude_none=True))
-        await self._check_references(document)
         now = _now()
-        document.update(created_at=now, updated_at=now, version=1)
+        document.update(_id=ObjectId(), created_at=now, updated_at=now, version=1)
+        if self.referrers:
+            document[REFERENCED_BY] = []
+        await claim(self.database, self.resource, document)
         try:
             await self.collection.insert_one(document)
         except DuplicateKeyError as error:
+            await release(self.database, self.resource, document)
             raise self._conflict(error) from None
+        document.pop(REFERENCED_BY, None)
         return self._to_public(document)
 
     async def get(self, record_id: ObjectId) -> Record:
-        document = await self.collection.find_one({"_id": record_id})
+        document = await self.collection.find_one({"_id": record_id}, self.projection)
         if document is None:
             raise NotFound()
         return self._to_public(document)
@@ -59,7 +69,9 @@ class Repository:
         if query.cursor is not None:
             criteria = _after(criteria, decode_cursor(query.cursor))
         # One extra document tells whether another page follows.
-        cursor = self.collection.find(criteria).sort("_id", 1).limit(query.limit + 1)
+        cursor = (
+            self.collection.find(criteria, self.projection).sort("_id", 1).limit(query.limit + 1)
+        )
         documents = await cursor.to_list(query.limit + 1)
         next_cursor = None
         if len(documents) > query.limit:
@@ -74,7 +86,7 @@ class Repository:
         changes = data.model_dump(exclude_unset=True)
         selector = _selector(record_id, versions)
         if not changes:
-            document = await self.collection.find_one(selector)
+            document = await self.collection.find_one(selector, self.projection)
         else:
             update: dict[str, Any] = {"$inc": {"version": 1}}
             to_set = self._to_document({k: v for k, v in changes.items() if v is not None})
@@ -84,7 +96,7 @@ class Repository:
                 update["$unset"] = to_unset
             try:
                 document = await self.collection.find_one_and_update(
-                    selector, update, return_document=ReturnDocument.AFTER
+                    selector, update, self.projection, return_document=ReturnDocument.AFTER
                 )
             except DuplicateKeyError as error:
                 raise self._conflict(error) from None
@@ -93,19 +105,25 @@ class Repository:
         return self._to_public(document)
 
     async def delete(self, record_id: ObjectId, versions: list[int] | None) -> None:
-        for other, field in referrers(self.resource):
-            if await self.database[other.collection].find_one({field: record_id}, {"_id": 1}):
-                raise Conflict(
-                    f"This {self.resource.singular} still has {other.name}; delete those first."
-                )
-        result = await self.collection.delete_one(_selector(record_id, versions))
-        if result.deleted_count == 0:
-            raise await self._missing_or_stale(record_id)
+        selector = _selector(record_id, versions)
+        if self.referrers:
+            selector[REFERENCED_BY] = {"$size": 0}
+        deleted = await self.collection.find_one_and_delete(selector)
+        if deleted is None and self.referrers:
+            if await drop_stale_claims(self.database, self.resource, record_id):
+                deleted = await self.collection.find_one_and_delete(selector)
+        if deleted is None:
+            raise await self._why_not_deleted(record_id, versions)
+        await release(self.database, self.resource, deleted)
 
-    async def _check_references(self, document: Document) -> None:
-        for field, target in self.resource.references.items():
-            if await self.database[target].find_one({"_id": document[field]}, {"_id": 1}) is None:
-                raise Conflict(f"No record in {target} has the id given as {field}.")
+    async def _why_not_deleted(self, record_id: ObjectId, versions: list[int] | None) -> ApiError:
+        document = await self.collection.find_one({"_id": record_id}, {"version": 1})
+        if document is None:
+            return NotFound()
+        if versions is not None and document["version"] not in versions:
+            return PreconditionFailed()
+        names = " or ".join(other.name for other, _ in self.referrers)
+        return Conflict(f"This {self.resource.singular} still has {names}; delete those first.")
 
     async def _missing_or_stale(self, record_id: ObjectId) -> ApiError:
         exists = await self.collection.find_one({"_id": record_id}, {"_id": 1})

@@ -45,6 +45,16 @@ class Resource:
     # Builds the MongoDB filter for a list request's other query parameters.
     list_filter: Callable[[Any], Filter] = _no_filter
 
+    def __post_init__(self) -> None:
+        changeable = sorted(set(self.references) & set(self.update_model.model_fields))
+        if changeable:
+            # The records they point at hold a claim made on create (see
+            # api_core/references.py); a change would leave it behind.
+            raise ValueError(
+                f"{self.name}: {', '.join(changeable)} point at other records and cannot "
+                f"change; take them out of {self.update_model.__name__}"
+            )
+
     @property
     def collection(self) -> str:
         return self.name

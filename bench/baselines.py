@@ -15,6 +15,8 @@ import os
 from typing import Any
 
 TIMEOUTS = {"serverSelectionTimeoutMS": 2000, "connectTimeoutMS": 2000}
+# What the API leaves out of a record too (api_core/references.py's bookkeeping).
+PUBLIC_FIELDS = {"referenced_by": 0}
 
 
 def make_handwritten_handler() -> Any:
@@ -28,7 +30,7 @@ def make_handwritten_handler() -> Any:
 
     def handler(event: dict[str, Any], _context: Any) -> dict[str, Any]:
         record_id = event["rawPath"].rsplit("/", 1)[-1]
-        document = students.find_one({"_id": ObjectId(record_id)})
+        document = students.find_one({"_id": ObjectId(record_id)}, PUBLIC_FIELDS)
         if document is None:
             return {"statusCode": 404, "body": ""}
         document["id"] = str(document.pop("_id"))
@@ -55,7 +57,7 @@ def make_bare_framework_app() -> Any:
 
     @app.get("/api/students/{record_id}")
     async def get_student(record_id: str) -> dict[str, Any]:
-        document = await students.find_one({"_id": ObjectId(record_id)})
+        document = await students.find_one({"_id": ObjectId(record_id)}, PUBLIC_FIELDS)
         if document is None:
             raise HTTPException(404)
         document["id"] = str(document.pop("_id"))

@@ -73,7 +73,7 @@ def cold_chart(cold: dict[str, Any], path: Path) -> None:
     for key, title in (
         ("startup_ms", "interpreter start"),
         ("import_ms", "imports + app build"),
-        ("first_call_ms", "first call (connect, indexes, request)"),
+        ("first_call_ms", "first call (connect, request)"),
     ):
         values = [cold["cold"][label][key] for label in labels]
         phases.barh(labels, values, left=left, label=title)

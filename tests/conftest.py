@@ -13,6 +13,7 @@ from api_core import database
 from api_core.migrate import migrate_configured_database
 from api_core.settings import Settings, get_settings
 from tests.support.lambda_context import FakeLambdaContext
+from tests.support.loops import run_in_own_loop
 from tests.support.wire_server import WireServer
 
 
@@ -67,9 +68,4 @@ def close_cached_client() -> None:
 
 def migrate(settings: Settings) -> None:
     """Run the deploy step, as `make run` and a deploy do before serving."""
-    # Not asyncio.run(): it would unset the thread's loop that Lambda handlers run on.
-    loop = asyncio.new_event_loop()
-    try:
-        loop.run_until_complete(migrate_configured_database(settings))
-    finally:
-        loop.close()
+    run_in_own_loop(migrate_configured_database(settings))

@@ -56,7 +56,6 @@ ANONYMOUS = "anonymous "  # prefix of the operations sent without claims
 UNREACHABLE_DATABASE = {
     "MONGODB_URI": "mongodb://127.0.0.1:1",
     "MONGODB_TIMEOUT_MS": "200",
-    "MONGODB_OPERATION_TIMEOUT_MS": "500",
 }
 
 

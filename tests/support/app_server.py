@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class AppServer:
-    def __init__(self, env: dict[str, str], log_path: Path | None = None) -> None:
+    def __init__(self, env: dict[str, str], log_path: Path | None = None, workers: int = 1) -> None:
+        """`workers` > 1 serves from that many processes, as separate containers would."""
+        self.workers = workers
         self.port = free_port()
         self.base_url = f"http://{HOST}:{self.port}"
         self._env = {**os.environ, **env}
@@ -37,7 +39,8 @@ class AppServer:
         output = self._log_path.open("wb") if self._log_path else subprocess.DEVNULL
         command = [sys.executable, "-m", "uvicorn", "api_core.app:app"]
         self._process = subprocess.Popen(
-            [*command, "--host", HOST, "--port", str(self.port), "--no-access-log"],
+            [*command, "--host", HOST, "--port", str(self.port), "--no-access-log"]
+            + (["--workers", str(self.workers)] if self.workers > 1 else []),
             cwd=ROOT,
             env=self._env,
             stdout=output,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 
 import pytest
@@ -12,17 +11,13 @@ from mongomock_motor import AsyncMongoMockClient
 from api_core.app import create_local_app
 from api_core.database import Database, get_database
 from api_core.migrate import migrate
+from tests.support.loops import run_in_own_loop
 
 
 @pytest.fixture
 def mock_database() -> Database:
     database: Database = AsyncMongoMockClient(tz_aware=True)["school"]
-    # Not asyncio.run(): it would unset the thread's loop that Lambda handlers run on.
-    loop = asyncio.new_event_loop()
-    try:
-        loop.run_until_complete(migrate(database))
-    finally:
-        loop.close()
+    run_in_own_loop(migrate(database))
     return database
 
 
