@@ -4,15 +4,36 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+REPO_ROOT := $(dir $(abspath $(firstword $(MAKEFILE_LIST))))
 
-.PHONY: run test lint typecheck check bench clean
+.PHONY: run test lint typecheck check lock bench clean
 
-# The virtual environment is rebuilt when pyproject.toml changes.
-$(BIN)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+# --- Installs ----------------------------------------------------------------------
+# pyproject.toml declares the ranges we accept; uv.lock pins every package to one
+# version with its hashes, for every Python from 3.11 and every platform. .venv and
+# CI install from the lock; `make lock` moves it to the newest
+# releases the ranges allow. uv itself is pinned here and installed from PyPI into a
+# virtual environment of its own.
+UV_VERSION := 0.13.9
+UV_VENV := $(REPO_ROOT).venv-uv
+UV := $(UV_VENV)/bin/uv
+# Use $(PYTHON) (and python3.12 for the layer), never an interpreter uv downloads.
+export UV_PYTHON_DOWNLOADS := never
+
+$(UV_VENV)/.uv-$(UV_VERSION):
+	$(PYTHON) -m venv $(UV_VENV)
+	$(UV_VENV)/bin/pip install --quiet uv==$(UV_VERSION)
 	touch $@
+
+# .venv holds exactly what uv.lock pins for the dev extras, with the project installed
+# editable; it is synced again when pyproject.toml or uv.lock changes. --locked fails
+# when pyproject.toml has changed and uv.lock has not: run `make lock`.
+$(BIN)/.installed: pyproject.toml uv.lock | $(UV_VENV)/.uv-$(UV_VERSION)
+	$(UV) sync --locked --extra dev --python $(PYTHON)
+	touch $@
+
+lock: | $(UV_VENV)/.uv-$(UV_VERSION)
+	$(UV) lock --upgrade
 
 # Serves the API, its docs (/api/docs) and the frontend on http://127.0.0.1:$(PORT).
 # Without MONGODB_URI it starts an embedded MongoDB-wire server whose data stays in
@@ -77,7 +98,6 @@ $(NODE_TOOLS): .ci/node/package-lock.json
 # files stale and recompiled at every cold start.
 LAMBDA_PYTHON ?= python3.12
 LAMBDA_PLATFORM := --platform manylinux2014_x86_64 --implementation cp --python-version 3.12
-REPO_ROOT := $(dir $(abspath $(firstword $(MAKEFILE_LIST))))
 
 define lambda-function
 	mkdir -p "$(ARTIFACTS_DIR)/functions"
@@ -104,7 +124,7 @@ build-DependenciesLayer:
 
 # --- Benchmarks (bench/): not tests; writes bench/results/report.md and its charts ----
 $(BIN)/.bench-installed: $(BIN)/.installed
-	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(UV) sync --locked --extra dev --extra bench --python $(PYTHON)
 	touch $@
 
 bench: $(BIN)/.bench-installed $(SAM_VENV)/.installed
