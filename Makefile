@@ -10,8 +10,8 @@ REPO_ROOT := $(dir $(abspath $(firstword $(MAKEFILE_LIST))))
 
 # --- Installs ----------------------------------------------------------------------
 # pyproject.toml declares the ranges we accept; uv.lock pins every package to one
-# version with its hashes, for every Python from 3.11 and every platform. .venv and
-# CI install from the lock; `make lock` moves it to the newest
+# version with its hashes, for every Python from 3.11 and every platform. .venv, CI
+# and the Lambda layer all install from the lock; `make lock` moves it to the newest
 # releases the ranges allow. uv itself is pinned here and installed from PyPI into a
 # virtual environment of its own.
 UV_VERSION := 0.13.9
@@ -92,12 +92,13 @@ $(NODE_TOOLS): .ci/node/package-lock.json
 # `sam build` runs the build-<LogicalId> targets below (BuildMethod: makefile) with
 # ARTIFACTS_DIR set, from a scratch copy of functions/; they read the repository root.
 # A function's package is api_core/ plus its own module, nothing else. The layer is
-# pyproject.toml's dependencies as Linux x86_64 wheels for the runtime's Python, so
-# any build machine gives the same layer. Its .pyc files use unchecked hashes because
-# SAM zips every file with a 1980 timestamp, which would make timestamp-checked .pyc
-# files stale and recompiled at every cold start.
+# the runtime dependencies at uv.lock's versions (no dev extras), checked against its
+# hashes, as Linux x86_64 wheels for the runtime's Python, so any build machine gives
+# the same layer. Its .pyc files use unchecked hashes because SAM zips every file with
+# a 1980 timestamp, which would make timestamp-checked .pyc files stale and recompiled
+# at every cold start.
 LAMBDA_PYTHON ?= python3.12
-LAMBDA_PLATFORM := --platform manylinux2014_x86_64 --implementation cp --python-version 3.12
+LAMBDA_PLATFORM := --python-platform x86_64-manylinux2014 --python-version 3.12
 
 define lambda-function
 	mkdir -p "$(ARTIFACTS_DIR)/functions"
@@ -114,12 +115,12 @@ build-EnrollmentsFunction:
 build-HealthFunction:
 	$(call lambda-function,health)
 
-build-DependenciesLayer:
-	$(PYTHON) -c 'import tomllib, sys; print(*tomllib.load(open(sys.argv[1], "rb"))["project"]["dependencies"], sep="\n")' \
-		$(REPO_ROOT)pyproject.toml \
-	| $(PYTHON) -m pip install --quiet --disable-pip-version-check --no-compile \
-		$(LAMBDA_PLATFORM) --only-binary=:all: --target "$(ARTIFACTS_DIR)/python" -r /dev/stdin
-	rm -rf "$(ARTIFACTS_DIR)"/python/bin
+build-DependenciesLayer: | $(UV_VENV)/.uv-$(UV_VERSION)
+	set -o pipefail; \
+	$(UV) export --project $(REPO_ROOT) --locked --no-emit-project --format requirements-txt --quiet \
+	| $(UV) pip install --quiet --require-hashes --only-binary :all: --link-mode copy \
+		--python $(LAMBDA_PYTHON) $(LAMBDA_PLATFORM) --target "$(ARTIFACTS_DIR)/python" -r -
+	rm -rf "$(ARTIFACTS_DIR)"/python/bin "$(ARTIFACTS_DIR)"/python/.lock
 	$(LAMBDA_PYTHON) -m compileall -q -j 0 --invalidation-mode unchecked-hash "$(ARTIFACTS_DIR)/python"
 
 # --- Benchmarks (bench/): not tests; writes bench/results/report.md and its charts ----
