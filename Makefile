@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 REPO_ROOT := $(dir $(abspath $(firstword $(MAKEFILE_LIST))))
 
-.PHONY: run test lint typecheck check lock bench clean
+.PHONY: run test check lint typecheck lock bench clean
 
 # --- Installs ----------------------------------------------------------------------
 # pyproject.toml declares the ranges we accept; uv.lock pins every package to one
@@ -52,14 +52,17 @@ run: $(BIN)/.installed
 		--reload --reload-dir api_core --host 127.0.0.1 --port $(PORT) & \
 	wait $$!
 
-test: $(BIN)/.installed
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/mypy
+# The whole suite: lint, types, and every test (the browser tests need Chromium).
+test: lint typecheck
 	$(BIN)/pytest
 
+# The inner loop: lint, types, and the unit tests on mongomock.
+check: lint typecheck
+	$(BIN)/pytest tests/unit -q
+
 lint: $(BIN)/.installed
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy
