@@ -4,15 +4,36 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+REPO_ROOT := $(dir $(abspath $(firstword $(MAKEFILE_LIST))))
 
-.PHONY: run test lint typecheck check bench clean
+.PHONY: run test check lint typecheck lock bench clean
 
-# The virtual environment is rebuilt when pyproject.toml changes.
-$(BIN)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+# --- Installs ----------------------------------------------------------------------
+# pyproject.toml declares the ranges we accept; uv.lock pins every package to one
+# version with its hashes, for every Python from 3.11 and every platform. .venv, CI
+# and the Lambda layer all install from the lock; `make lock` moves it to the newest
+# releases the ranges allow. uv itself is pinned here and installed from PyPI into a
+# virtual environment of its own.
+UV_VERSION := 0.13.9
+UV_VENV := $(REPO_ROOT).venv-uv
+UV := $(UV_VENV)/bin/uv
+# Use $(PYTHON) (and python3.12 for the layer), never an interpreter uv downloads.
+export UV_PYTHON_DOWNLOADS := never
+
+$(UV_VENV)/.uv-$(UV_VERSION):
+	$(PYTHON) -m venv $(UV_VENV)
+	$(UV_VENV)/bin/pip install --quiet uv==$(UV_VERSION)
 	touch $@
+
+# .venv holds exactly what uv.lock pins for the dev extras, with the project installed
+# editable; it is synced again when pyproject.toml or uv.lock changes. --locked fails
+# when pyproject.toml has changed and uv.lock has not: run `make lock`.
+$(BIN)/.installed: pyproject.toml uv.lock | $(UV_VENV)/.uv-$(UV_VERSION)
+	$(UV) sync --locked --extra dev --python $(PYTHON)
+	touch $@
+
+lock: | $(UV_VENV)/.uv-$(UV_VERSION)
+	$(UV) lock --upgrade
 
 # Serves the API, its docs (/api/docs) and the frontend on http://127.0.0.1:$(PORT).
 # Without MONGODB_URI it starts an embedded MongoDB-wire server whose data stays in
@@ -31,14 +52,17 @@ run: $(BIN)/.installed
 		--reload --reload-dir api_core --host 127.0.0.1 --port $(PORT) & \
 	wait $$!
 
-test: $(BIN)/.installed
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/mypy
+# The whole suite: lint, types, and every test (the browser tests need Chromium).
+test: lint typecheck
 	$(BIN)/pytest
 
+# The inner loop: lint, types, and the unit tests on mongomock.
+check: lint typecheck
+	$(BIN)/pytest tests/unit -q
+
 lint: $(BIN)/.installed
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy
@@ -71,13 +95,13 @@ $(NODE_TOOLS): .ci/node/package-lock.json
 # `sam build` runs the build-<LogicalId> targets below (BuildMethod: makefile) with
 # ARTIFACTS_DIR set, from a scratch copy of functions/; they read the repository root.
 # A function's package is api_core/ plus its own module, nothing else. The layer is
-# pyproject.toml's dependencies as Linux x86_64 wheels for the runtime's Python, so
-# any build machine gives the same layer. Its .pyc files use unchecked hashes because
-# SAM zips every file with a 1980 timestamp, which would make timestamp-checked .pyc
-# files stale and recompiled at every cold start.
+# the runtime dependencies at uv.lock's versions (no dev extras), checked against its
+# hashes, as Linux x86_64 wheels for the runtime's Python, so any build machine gives
+# the same layer. Its .pyc files use unchecked hashes because SAM zips every file with
+# a 1980 timestamp, which would make timestamp-checked .pyc files stale and recompiled
+# at every cold start.
 LAMBDA_PYTHON ?= python3.12
-LAMBDA_PLATFORM := --platform manylinux2014_x86_64 --implementation cp --python-version 3.12
-REPO_ROOT := $(dir $(abspath $(firstword $(MAKEFILE_LIST))))
+LAMBDA_PLATFORM := --python-platform x86_64-manylinux2014 --python-version 3.12
 
 define lambda-function
 	mkdir -p "$(ARTIFACTS_DIR)/functions"
@@ -94,17 +118,17 @@ build-EnrollmentsFunction:
 build-HealthFunction:
 	$(call lambda-function,health)
 
-build-DependenciesLayer:
-	$(PYTHON) -c 'import tomllib, sys; print(*tomllib.load(open(sys.argv[1], "rb"))["project"]["dependencies"], sep="\n")' \
-		$(REPO_ROOT)pyproject.toml \
-	| $(PYTHON) -m pip install --quiet --disable-pip-version-check --no-compile \
-		$(LAMBDA_PLATFORM) --only-binary=:all: --target "$(ARTIFACTS_DIR)/python" -r /dev/stdin
-	rm -rf "$(ARTIFACTS_DIR)"/python/bin
+build-DependenciesLayer: | $(UV_VENV)/.uv-$(UV_VERSION)
+	set -o pipefail; \
+	$(UV) export --project $(REPO_ROOT) --locked --no-emit-project --format requirements-txt --quiet \
+	| $(UV) pip install --quiet --require-hashes --only-binary :all: --link-mode copy \
+		--python $(LAMBDA_PYTHON) $(LAMBDA_PLATFORM) --target "$(ARTIFACTS_DIR)/python" -r -
+	rm -rf "$(ARTIFACTS_DIR)"/python/bin "$(ARTIFACTS_DIR)"/python/.lock
 	$(LAMBDA_PYTHON) -m compileall -q -j 0 --invalidation-mode unchecked-hash "$(ARTIFACTS_DIR)/python"
 
 # --- Benchmarks (bench/): not tests; writes bench/results/report.md and its charts ----
 $(BIN)/.bench-installed: $(BIN)/.installed
-	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(UV) sync --locked --extra dev --extra bench --python $(PYTHON)
 	touch $@
 
 bench: $(BIN)/.bench-installed $(SAM_VENV)/.installed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import tomllib
 import zipfile
 from pathlib import Path
@@ -73,6 +74,40 @@ def test_sam_build_layer_is_under_30_mib(sam_build: SamBuild) -> None:
     layer = sam_build.artifact("DependenciesLayer")
     measurements["DependenciesLayer"] = describe(layer)
     assert size(layer) < LAYER_LIMIT, describe(layer)
+
+
+def locked_runtime_versions() -> set[tuple[str, str]]:
+    """(name, version) of the project's runtime dependencies and theirs, as uv.lock pins
+    them: a superset of what any one platform installs, since markers are not applied."""
+    lock = tomllib.loads((ROOT / "uv.lock").read_text())["package"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["name"]
+    (root,) = (package for package in lock if package["name"] == project)
+    found: set[tuple[str, str]] = set()
+    pending: list[dict[str, Any]] = list(root.get("dependencies", []))
+    while pending:
+        wanted = pending.pop()
+        for package in lock:
+            if package["name"] != wanted["name"]:
+                continue
+            if wanted.get("version", package["version"]) != package["version"]:
+                continue
+            key = (package["name"], package["version"])
+            if key not in found:
+                found.add(key)
+                pending.extend(package.get("dependencies", []))
+                for extra in wanted.get("extra", []):
+                    pending.extend(package["optional-dependencies"][extra])
+    return found
+
+
+def test_sam_build_layer_holds_exactly_the_locked_versions(sam_build: SamBuild) -> None:
+    python = sam_build.artifact("DependenciesLayer") / "python"
+    installed = set()
+    for path in python.glob("*.dist-info"):
+        name, version = path.name.removesuffix(".dist-info").split("-")
+        installed.add((re.sub(r"[-_.]+", "-", name).lower(), version))
+    locked = locked_runtime_versions()
+    assert installed and installed <= locked, installed - locked
 
 
 def test_sam_build_layer_holds_the_runtime_dependencies_for_lambda_linux_only(
