@@ -122,6 +122,20 @@ def test_health_function_reports_ok(shape: EventShape) -> None:
     assert response_json(response)["status"] == "ok"
 
 
+@pytest.mark.parametrize("shape", EVENT_SHAPES)
+@pytest.mark.parametrize("resource", ["students", "courses", "enrollments"])
+def test_valid_id_with_trailing_newline_is_404_through_event_shape(
+    shape: EventShape, resource: str
+) -> None:
+    handler = {"students": students, "courses": courses, "enrollments": enrollments}[resource]
+    path = f"/api/{resource}/0123456789abcdef01234567%0A"
+
+    response = call(handler.handler, shape, "GET", path)
+
+    assert response["statusCode"] == 404
+    assert response_json(response)["type"] == "/problems/not-found"
+
+
 def test_function_serves_only_its_own_resource() -> None:
     response = call(students.handler, "http_api_v2", "GET", "/api/courses")
 

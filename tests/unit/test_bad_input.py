@@ -167,6 +167,35 @@ def test_invalid_ids_are_404(client: TestClient, method: str) -> None:
         assert_problem(response, 404)
 
 
+@pytest.mark.parametrize("resource", ["students", "courses", "enrollments"])
+@pytest.mark.parametrize("method", ["get", "patch", "delete"])
+@pytest.mark.parametrize("suffix", ["%0A", "%0D%0A", "%20", "%00"])
+def test_valid_id_with_trailing_newline_or_space_is_404(
+    client: TestClient, resource: str, method: str, suffix: str
+) -> None:
+    # `$` in a regex also matches before a final newline: this id once passed the
+    # check, then ObjectId() raised and the answer was a 500.
+    kwargs: dict[str, Any] = {"json": {}} if method == "patch" else {}
+    url = f"/api/{resource}/0123456789abcdef01234567{suffix}"
+
+    assert_problem(getattr(client, method)(url, **kwargs), 404)
+
+
+@pytest.mark.parametrize(
+    ("resource", "query"),
+    [
+        ("enrollments", {"student_id": "0123456789abcdef01234567\n"}),
+        ("enrollments", {"course_id": "0123456789abcdef01234567\n"}),
+        ("students", {"cursor": "AAAAAAAAAAAAAAAA\n"}),
+    ],
+)
+def test_query_id_or_cursor_with_trailing_newline_is_422(
+    client: TestClient, resource: str, query: dict[str, str]
+) -> None:
+    # pydantic's `pattern` runs on Rust's regex engine, where `$` is the very end.
+    assert_problem(client.get(f"/api/{resource}", params=query), 422)
+
+
 def test_unknown_route_and_wrong_method_are_problems(client: TestClient) -> None:
     assert_problem(client.get("/api/nothing-here"), 404)
     assert_problem(client.put("/api/students", json={}), 405)
