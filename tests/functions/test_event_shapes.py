@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import json
-import logging
 from typing import Any
 
 import pytest
 
-from api_core.logs import JsonFormatter
 from functions import courses, enrollments, health, students
 from tests.support.builders import course_body, enrollment_body, student_body
 from tests.support.events import (
@@ -20,6 +17,7 @@ from tests.support.events import (
     response_json,
 )
 from tests.support.lambda_context import FakeLambdaContext
+from tests.support.logs import captured_log_lines
 
 pytestmark = pytest.mark.usefixtures("live_settings")
 
@@ -145,22 +143,10 @@ def test_function_serves_only_its_own_resource() -> None:
 
 def test_handler_logs_one_json_line_with_request_id_and_cold_start() -> None:
     context = FakeLambdaContext()
-    (json_handler,) = [
-        handler
-        for handler in logging.getLogger("api_core").handlers
-        if isinstance(handler.formatter, JsonFormatter)
-    ]
-    assert isinstance(json_handler, logging.StreamHandler)
-    output = io.StringIO()
-    original = json_handler.setStream(output)
-    try:
+    with captured_log_lines() as log_lines:
         courses.handler(build_event("http_api_v2", "GET", "/api/courses"), context)
-    finally:
-        json_handler.setStream(original)
 
-    lines = [json.loads(line) for line in output.getvalue().splitlines()]
-    assert len(lines) == 1
-    entry = lines[0]
+    (entry,) = log_lines.read()
     assert entry["message"] == "request"
     assert entry["request_id"] == context.aws_request_id
     assert entry["status"] == 200
