@@ -20,7 +20,8 @@ from api_core.errors import (
 from api_core.settings import get_settings
 
 _METHODS_WITH_BODY = {"POST", "PATCH"}  # no route takes PUT: let routing answer 405
-_API_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"cache-control", b"no-store")]
+API_HEADERS = {"x-content-type-options": "nosniff", "cache-control": "no-store"}
+_API_HEADERS = [(name.encode(), value.encode()) for name, value in API_HEADERS.items()]
 
 
 def _is_json(content_type: bytes) -> bool:
