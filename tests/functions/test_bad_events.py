@@ -17,6 +17,7 @@ import pytest
 from fastapi import APIRouter, Response
 
 from api_core.lambda_handler import make_handler
+from api_core.settings import get_settings
 from functions import students
 from tests.support.builders import student_body
 from tests.support.events import (
@@ -73,13 +74,6 @@ def mutated(event: dict[str, Any], path: tuple[Any, ...], replacement: Any) -> d
     return changed
 
 
-def base_events(shape: EventShape) -> dict[str, dict[str, Any]]:
-    return {
-        "sample": load_event(shape),
-        "post": build_event(shape, "POST", "/api/students", body=student_body()),
-    }
-
-
 def problems_with(event: Any, log_lines: LogLines) -> list[str]:
     """What is wrong with the handler's answer to `event`; empty when all is well."""
     try:
@@ -116,21 +110,54 @@ def _body(response: dict[str, Any]) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
+def mutation_failures(bases: dict[str, dict[str, Any]], log_lines: LogLines) -> list[str]:
+    """One line per problem found, after a count of the events that had any."""
+    failures = []
+    tried = failed = 0
+    for base_name, base in bases.items():
+        for path in field_paths(base):
+            for mutation, replacement in MUTATIONS.items():
+                tried += 1
+                problems = problems_with(mutated(base, path, replacement), log_lines)
+                failed += bool(problems)
+                name = f"{base_name} {'.'.join(map(str, path))} {mutation}"
+                failures += [f"{name}: {problem}" for problem in problems]
+    return [f"{failed} of {tried} events:", *failures] if failures else []
+
+
 @pytest.mark.parametrize("shape", EVENT_SHAPES)
 def test_every_field_dropped_nulled_or_retyped_gets_an_answer_not_an_exception(
     shape: EventShape, log_lines: LogLines, caplog: pytest.LogCaptureFixture
 ) -> None:
-    failures = []
-    tried = 0
-    for base_name, base in base_events(shape).items():
-        for path in field_paths(base):
-            for mutation, replacement in MUTATIONS.items():
-                tried += 1
-                for problem in problems_with(mutated(base, path, replacement), log_lines):
-                    failures.append(f"{base_name} {'.'.join(map(str, path))} {mutation}: {problem}")
+    bases = {
+        "sample": load_event(shape),
+        "post": build_event(shape, "POST", "/api/students", body=student_body()),
+    }
 
-    assert not failures, f"{len(failures)} of {tried} events:\n" + "\n".join(failures)
+    failures = mutation_failures(bases, log_lines)
+
+    assert not failures, "\n".join(failures)
     # Nothing escaped the app for Mangum to log (it logs a traceback, not JSON).
+    assert not [r for r in caplog.records if r.name.startswith("mangum")]
+
+
+@pytest.mark.parametrize("shape", EVENT_SHAPES)
+def test_every_field_of_an_event_with_claims_gets_an_answer_in_gateway_auth_mode(
+    shape: EventShape,
+    log_lines: LogLines,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AUTH_MODE", "gateway")
+    get_settings.cache_clear()
+    staff = {"sub": "staff-1", "cognito:groups": ["staff"]}
+    bases = {
+        "claims": build_event(shape, "POST", "/api/students", body=student_body(), claims=staff)
+    }
+
+    failures = mutation_failures(bases, log_lines)
+
+    assert not failures, "\n".join(failures)
     assert not [r for r in caplog.records if r.name.startswith("mangum")]
 
 
