@@ -148,6 +148,12 @@ def _validation_handler(_: Request, exc: Exception) -> Response:
     return problem_response(InvalidRequest(exc.errors()))
 
 
+def unexpected_error(exc: Exception) -> Response:
+    """The answer to an error nothing else handled; the details go to the log only."""
+    logger.error("unhandled error", exc_info=exc)
+    return problem_response(ApiError())
+
+
 def _http_handler(_: Request, exc: Exception) -> Response:
     # Starlette raises these for unknown paths (404) and wrong methods (405).
     assert isinstance(exc, StarletteHTTPException)
@@ -165,8 +171,8 @@ def _driver_handler(_: Request, exc: Exception) -> Response:
 
 
 def _unexpected_handler(_: Request, exc: Exception) -> Response:
-    logger.error("unhandled error", exc_info=exc)
-    return problem_response(ApiError())
+    # Starlette runs this outside every middleware; RequestGuard answers /api first.
+    return unexpected_error(exc)
 
 
 def _reason(status: int) -> str:

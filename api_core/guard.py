@@ -3,8 +3,11 @@
 It refuses bodies that are not JSON (415), bodies over the size limit (413) and
 bodies that are not UTF-8 (422, as for any other malformed JSON) before any route
 runs, and adds `X-Content-Type-Options: nosniff` and
-`Cache-Control: no-store` to every API response. Pure ASGI rather than
-`@app.middleware("http")`: the decorator form costs a third of a warm invocation.
+`Cache-Control: no-store` to every API response. It also answers an error nothing
+else handled with a 500 problem: Starlette would run the app's `Exception` handler
+outside every middleware, so that answer would lack these headers and CORS's.
+Pure ASGI rather than `@app.middleware("http")`: the decorator form costs a third
+of a warm invocation.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from api_core.errors import (
     PayloadTooLarge,
     UnsupportedMediaType,
     problem_response,
+    unexpected_error,
 )
 from api_core.settings import get_settings
 
@@ -40,8 +44,12 @@ class RequestGuard:
             await self.app(scope, receive, send)
             return
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 message["headers"] = [*message.get("headers", []), *_API_HEADERS]
             await send(message)
 
@@ -58,7 +66,12 @@ class RequestGuard:
                 await problem_response(_not_utf8())(scope, receive, send_with_headers)
                 return
             receive = _replay(body, receive)
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception as error:
+            if started:  # too late for another answer: let the server deal with it
+                raise
+            await unexpected_error(error)(scope, receive, send_with_headers)
 
 
 def _is_utf8(body: bytes) -> bool:

@@ -6,7 +6,10 @@ import json
 from typing import Any
 
 import pytest
+from fastapi import APIRouter
 
+from api_core.lambda_handler import make_handler
+from api_core.settings import get_settings
 from functions import courses, enrollments, health, students
 from tests.support.builders import course_body, enrollment_body, student_body
 from tests.support.events import (
@@ -110,6 +113,37 @@ def test_bad_body_through_event_shape_is_problem_not_500(shape: EventShape) -> N
     assert malformed["statusCode"] == 422
     assert not_json["statusCode"] == 415
     assert response_json(not_json)["status"] == 415
+
+
+@pytest.mark.parametrize("shape", EVENT_SHAPES)
+def test_unexpected_error_is_500_problem_with_api_and_cors_headers(
+    shape: EventShape, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("CORS_ORIGINS", '["https://records.example.org"]')
+    get_settings.cache_clear()
+    router = APIRouter()
+
+    @router.get("/api/broken")
+    async def broken() -> None:
+        raise RuntimeError("a bug")
+
+    handler = make_handler(router)
+    origin = {"Origin": "https://records.example.org"}
+
+    with captured_log_lines() as log_lines:
+        response = call(handler, shape, "GET", "/api/broken", headers=origin)
+
+    assert response["statusCode"] == 500
+    assert response_json(response)["type"] == "/problems/internal-error"
+    assert "a bug" not in response["body"]
+    headers = response_headers(response)
+    assert headers["content-type"] == "application/problem+json"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["cache-control"] == "no-store"
+    assert headers["access-control-allow-origin"] == "https://records.example.org"
+    assert [line["message"] for line in log_lines.read()] == ["unhandled error", "request"]
+    # The error stayed inside the app: Mangum logged no traceback of its own.
+    assert not [record for record in caplog.records if record.name.startswith("mangum")]
 
 
 @pytest.mark.parametrize("shape", EVENT_SHAPES)
