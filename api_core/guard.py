@@ -18,6 +18,7 @@ from api_core.errors import (
     InvalidRequest,
     PayloadTooLarge,
     UnsupportedMediaType,
+    invalid_json,
     problem_response,
     unexpected_error,
 )
@@ -86,8 +87,7 @@ def _is_utf8(body: bytes) -> bool:
 
 
 def _not_utf8() -> InvalidRequest:
-    error = {"loc": ["body"], "msg": "JSON must be encoded as UTF-8", "type": "json_invalid"}
-    return InvalidRequest([error], "The request body is not valid JSON.")
+    return invalid_json("JSON must be encoded as UTF-8")
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes | None:

@@ -116,6 +116,26 @@ def test_bad_body_through_event_shape_is_problem_not_500(shape: EventShape) -> N
 
 
 @pytest.mark.parametrize("shape", EVENT_SHAPES)
+@pytest.mark.parametrize(
+    "raw_body",
+    [
+        "[" * 5000 + "]" * 5000,
+        '{"name": "A", "email": "a@example.edu", "program": ' + "9" * 5000 + "}",
+    ],
+    ids=["nested", "digits"],
+)
+def test_body_json_loads_cannot_take_is_422_json_invalid(shape: EventShape, raw_body: str) -> None:
+    # json.loads raises RecursionError or ValueError here, not a JSONDecodeError.
+    response = call(students.handler, shape, "POST", "/api/students", raw_body=raw_body)
+
+    assert response["statusCode"] == 422
+    problem = response_json(response)
+    assert problem["type"] == "/problems/validation-error"
+    assert [error["type"] for error in problem["errors"]] == ["json_invalid"]
+    assert response_headers(response)["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize("shape", EVENT_SHAPES)
 def test_unexpected_error_is_500_problem_with_api_and_cors_headers(
     shape: EventShape, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -77,6 +77,42 @@ def test_body_that_is_not_utf8_is_422_like_other_malformed_json(
     ]
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 5000 + "]" * 5000,  # json.loads: RecursionError
+        '{"name": "A", "email": "a@example.edu", "program": ' + "1" * 5000 + "}",  # ValueError
+    ],
+    ids=["nested", "digits"],
+)
+@pytest.mark.parametrize("method", ["POST", "PATCH"])
+def test_body_json_loads_cannot_take_is_422_like_other_malformed_json(
+    client: TestClient, body: str, method: str
+) -> None:
+    # FastAPI answered these with an undocumented 400 "There was an error parsing the body".
+    url = "/api/students" if method == "POST" else "/api/students/0123456789abcdef01234567"
+    response = client.request(
+        method, url, content=body, headers={"content-type": "application/json"}
+    )
+
+    problem = assert_problem(response, 422)
+    assert problem["type"] == "/problems/validation-error"
+    assert [error["type"] for error in problem["errors"]] == ["json_invalid"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_deep_but_parsable_values_are_an_ordinary_422(client: TestClient) -> None:
+    deep = "[" * 500 + "]" * 500
+    response = client.post(
+        "/api/students",
+        content=f'{{"name": {deep}, "email": "a@example.edu", "extra": {deep}}}',
+        headers={"content-type": "application/json"},
+    )
+
+    problem = assert_problem(response, 422)
+    assert [error["loc"] for error in problem["errors"]] == [["body", "name"], ["body", "extra"]]
+
+
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", ""])
 def test_create_with_non_json_content_type_is_415(client: TestClient, content_type: str) -> None:
     response = client.post(
