@@ -74,9 +74,14 @@ def _claim_values(value: Any) -> set[str]:
 
 
 def _gateway_claims(scope: Scope) -> Claims | None:
-    authorizer = scope.get("aws.event", {}).get("requestContext", {}).get("authorizer") or {}
-    claims = (authorizer.get("jwt") or {}).get("claims") or authorizer.get("claims")
+    authorizer = _field(_field(scope.get("aws.event"), "requestContext"), "authorizer")
+    claims = _field(_field(authorizer, "jwt"), "claims") or _field(authorizer, "claims")
     return claims if isinstance(claims, dict) and claims else None
+
+
+def _field(value: Any, name: str) -> Any:
+    # An event field that is not an object holds no claims: a 401, not a crash.
+    return value.get(name) if isinstance(value, dict) else None
 
 
 def _bearer_token(scope: Scope) -> str | None:

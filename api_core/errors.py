@@ -148,9 +148,26 @@ def _validation_handler(_: Request, exc: Exception) -> Response:
     return problem_response(InvalidRequest(exc.errors()))
 
 
+def invalid_json(msg: str) -> InvalidRequest:
+    error = {"loc": ["body"], "msg": msg, "type": "json_invalid"}
+    return InvalidRequest([error], "The request body is not valid JSON.")
+
+
+def unexpected_error(exc: Exception) -> Response:
+    """The answer to an error nothing else handled; the details go to the log only."""
+    logger.error("unhandled error", exc_info=exc)
+    return problem_response(ApiError())
+
+
 def _http_handler(_: Request, exc: Exception) -> Response:
-    # Starlette raises these for unknown paths (404) and wrong methods (405).
+    # Starlette raises these for unknown paths (404) and wrong methods (405); FastAPI
+    # a bare 400 for a body json.loads gave up on, whose cause says why.
     assert isinstance(exc, StarletteHTTPException)
+    cause = exc.__cause__ if exc.status_code == 400 else None
+    if isinstance(cause, RecursionError):  # nested deeper than the parser goes
+        return problem_response(invalid_json("JSON nested too deeply"))
+    if isinstance(cause, ValueError):  # such as an integer over Python's 4,300 digits
+        return problem_response(invalid_json("JSON could not be parsed"))
     title = _reason(exc.status_code)
     body = problem(exc.status_code, title, str(exc.detail), title.lower().replace(" ", "-"))
     return Response(json.dumps(body), exc.status_code, dict(exc.headers or {}), PROBLEM_JSON)
@@ -180,8 +197,8 @@ def _is_unavailable(exc: PyMongoError) -> bool:
 
 
 def _unexpected_handler(_: Request, exc: Exception) -> Response:
-    logger.error("unhandled error", exc_info=exc)
-    return problem_response(ApiError())
+    # Starlette runs this outside every middleware; RequestGuard answers /api first.
+    return unexpected_error(exc)
 
 
 def _reason(status: int) -> str:

@@ -3,8 +3,11 @@
 It refuses bodies that are not JSON (415), bodies over the size limit (413) and
 bodies that are not UTF-8 (422, as for any other malformed JSON) before any route
 runs, and adds `X-Content-Type-Options: nosniff` and
-`Cache-Control: no-store` to every API response. Pure ASGI rather than
-`@app.middleware("http")`: the decorator form costs a third of a warm invocation.
+`Cache-Control: no-store` to every API response. It also answers an error nothing
+else handled with a 500 problem: Starlette would run the app's `Exception` handler
+outside every middleware, so that answer would lack these headers and CORS's.
+Pure ASGI rather than `@app.middleware("http")`: the decorator form costs a third
+of a warm invocation.
 """
 
 from __future__ import annotations
@@ -15,12 +18,15 @@ from api_core.errors import (
     InvalidRequest,
     PayloadTooLarge,
     UnsupportedMediaType,
+    invalid_json,
     problem_response,
+    unexpected_error,
 )
 from api_core.settings import get_settings
 
 _METHODS_WITH_BODY = {"POST", "PATCH"}  # no route takes PUT: let routing answer 405
-_API_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"cache-control", b"no-store")]
+API_HEADERS = {"x-content-type-options": "nosniff", "cache-control": "no-store"}
+_API_HEADERS = [(name.encode(), value.encode()) for name, value in API_HEADERS.items()]
 
 
 def _is_json(content_type: bytes) -> bool:
@@ -39,8 +45,12 @@ class RequestGuard:
             await self.app(scope, receive, send)
             return
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 message["headers"] = [*message.get("headers", []), *_API_HEADERS]
             await send(message)
 
@@ -57,7 +67,12 @@ class RequestGuard:
                 await problem_response(_not_utf8())(scope, receive, send_with_headers)
                 return
             receive = _replay(body, receive)
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception as error:
+            if started:  # too late for another answer: let the server deal with it
+                raise
+            await unexpected_error(error)(scope, receive, send_with_headers)
 
 
 def _is_utf8(body: bytes) -> bool:
@@ -72,8 +87,7 @@ def _is_utf8(body: bytes) -> bool:
 
 
 def _not_utf8() -> InvalidRequest:
-    error = {"loc": ["body"], "msg": "JSON must be encoded as UTF-8", "type": "json_invalid"}
-    return InvalidRequest([error], "The request body is not valid JSON.")
+    return invalid_json("JSON must be encoded as UTF-8")
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes | None:

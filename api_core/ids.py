@@ -10,13 +10,15 @@ from bson import ObjectId
 
 from api_core.errors import InvalidRequest, NotFound
 
-_OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
-_ETAG = re.compile(r'^"(\d{1,18})"$')
+# Used with fullmatch: `$` would also match before a trailing newline. [0-9], not
+# \d, which takes any Unicode digit.
+_OBJECT_ID = re.compile(r"[0-9a-f]{24}")
+_ETAG = re.compile(r'"([0-9]{1,18})"')
 
 
 def parse_id(text: str) -> ObjectId:
     """The ObjectId in a URL; a malformed id names no record, so it is a 404."""
-    if not _OBJECT_ID.match(text):
+    if not _OBJECT_ID.fullmatch(text):
         raise NotFound()
     return ObjectId(text)
 
@@ -52,7 +54,7 @@ def parse_if_match(header: str | None) -> list[int] | None:
         return None
     versions = []
     for tag in header.split(","):
-        match = _ETAG.match(tag.strip())
+        match = _ETAG.fullmatch(tag.strip())
         if match:
             versions.append(int(match.group(1)))
     return versions

@@ -12,18 +12,20 @@ from typing import Any
 from fastapi import APIRouter
 from mangum import Mangum
 from mangum.adapter import DEFAULT_TEXT_MIME_TYPES
+from mangum.protocols import HTTPCycle
 from mangum.types import LambdaContext
 
 from api_core import database
 from api_core.auth import warn_if_open
-from api_core.errors import PROBLEM_JSON
+from api_core.errors import PROBLEM_JSON, ApiError
 from api_core.factory import create_app
+from api_core.lambda_events import UnreadableEvent, problem_result, read_event
 from api_core.logs import configure_logging
 from api_core.resources import Resource
 from api_core.router import build_router
 from api_core.settings import get_settings
 
-Event = dict[str, Any]
+Event = Any  # what the invoker sent: an HTTP event is a dict, but anything can arrive
 LambdaHandler = Callable[[Event, Any], dict[str, Any]]
 
 logger = logging.getLogger("api_core.requests")
@@ -33,34 +35,42 @@ def make_handler(*routers: APIRouter) -> LambdaHandler:
     configure_logging()
     warn_if_open(get_settings())
     _ensure_event_loop()
+    app = create_app(routers)
     # lifespan="off": Mangum would otherwise run the app's startup and shutdown on
     # every invocation. Per-process work (client, indexes) happens lazily instead.
     # problem+json is text too: without it Mangum would base64-encode every error.
-    adapter = Mangum(
-        create_app(routers),
-        lifespan="off",
-        text_mime_types=[*DEFAULT_TEXT_MIME_TYPES, PROBLEM_JSON],
-    )
+    adapter = Mangum(app, lifespan="off", text_mime_types=[*DEFAULT_TEXT_MIME_TYPES, PROBLEM_JSON])
     cold_start = True
 
     def handler(event: Event, context: LambdaContext) -> dict[str, Any]:
+        """Mangum's own steps, apart so that an event it cannot read is a 400, not a raise.
+
+        Never raises: each invocation returns a result and logs one line.
+        """
         nonlocal cold_start
         started = time.perf_counter()
-        response: dict[str, Any] = adapter(event, context)
-        logger.info(
-            "request",
-            extra={
-                "fields": {
-                    "request_id": getattr(context, "aws_request_id", None),
-                    "cold_start": cold_start,
-                    "method": _method(event),
-                    "path": event.get("rawPath") or event.get("path"),
-                    "status": response.get("statusCode"),
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                }
-            },
-        )
+        line: dict[str, Any] = {
+            "request_id": getattr(context, "aws_request_id", None),
+            "cold_start": cold_start,
+            "method": None,
+            "path": None,
+        }
         cold_start = False
+        level, failure = logging.INFO, None
+        try:
+            source, scope, body = read_event(adapter, event, context)
+            line["method"], line["path"] = scope["method"], scope["path"]
+            response = source(HTTPCycle(scope, body)(app))
+        except UnreadableEvent as error:
+            level, line["error"] = logging.WARNING, error.reason
+            response = problem_result(event, error)
+        except Exception as error:
+            # The app answers its own errors; this is Mangum or the event loop failing.
+            level, failure = logging.ERROR, error
+            response = problem_result(event, ApiError())
+        line["status"] = response.get("statusCode")
+        line["duration_ms"] = round((time.perf_counter() - started) * 1000, 2)
+        logger.log(level, "request", exc_info=failure, extra={"fields": line})
         return response
 
     return handler
@@ -68,11 +78,6 @@ def make_handler(*routers: APIRouter) -> LambdaHandler:
 
 def resource_handler(resource: Resource) -> LambdaHandler:
     return make_handler(build_router(resource))
-
-
-def _method(event: Event) -> str | None:
-    http = event.get("requestContext", {}).get("http")
-    return http.get("method") if http else event.get("httpMethod")
 
 
 def _ensure_event_loop() -> None:

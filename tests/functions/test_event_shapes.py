@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import json
-import logging
 from typing import Any
 
 import pytest
+from fastapi import APIRouter
 
-from api_core.logs import JsonFormatter
+from api_core.lambda_handler import make_handler
+from api_core.settings import get_settings
 from functions import courses, enrollments, health, students
 from tests.support.builders import course_body, enrollment_body, student_body
 from tests.support.events import (
@@ -20,6 +20,7 @@ from tests.support.events import (
     response_json,
 )
 from tests.support.lambda_context import FakeLambdaContext
+from tests.support.logs import captured_log_lines
 
 pytestmark = pytest.mark.usefixtures("live_settings")
 
@@ -115,11 +116,76 @@ def test_bad_body_through_event_shape_is_problem_not_500(shape: EventShape) -> N
 
 
 @pytest.mark.parametrize("shape", EVENT_SHAPES)
+@pytest.mark.parametrize(
+    "raw_body",
+    [
+        "[" * 5000 + "]" * 5000,
+        '{"name": "A", "email": "a@example.edu", "program": ' + "9" * 5000 + "}",
+    ],
+    ids=["nested", "digits"],
+)
+def test_body_json_loads_cannot_take_is_422_json_invalid(shape: EventShape, raw_body: str) -> None:
+    # json.loads raises RecursionError or ValueError here, not a JSONDecodeError.
+    response = call(students.handler, shape, "POST", "/api/students", raw_body=raw_body)
+
+    assert response["statusCode"] == 422
+    problem = response_json(response)
+    assert problem["type"] == "/problems/validation-error"
+    assert [error["type"] for error in problem["errors"]] == ["json_invalid"]
+    assert response_headers(response)["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize("shape", EVENT_SHAPES)
+def test_unexpected_error_is_500_problem_with_api_and_cors_headers(
+    shape: EventShape, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("CORS_ORIGINS", '["https://records.example.org"]')
+    get_settings.cache_clear()
+    router = APIRouter()
+
+    @router.get("/api/broken")
+    async def broken() -> None:
+        raise RuntimeError("a bug")
+
+    handler = make_handler(router)
+    origin = {"Origin": "https://records.example.org"}
+
+    with captured_log_lines() as log_lines:
+        response = call(handler, shape, "GET", "/api/broken", headers=origin)
+
+    assert response["statusCode"] == 500
+    assert response_json(response)["type"] == "/problems/internal-error"
+    assert "a bug" not in response["body"]
+    headers = response_headers(response)
+    assert headers["content-type"] == "application/problem+json"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["cache-control"] == "no-store"
+    assert headers["access-control-allow-origin"] == "https://records.example.org"
+    assert [line["message"] for line in log_lines.read()] == ["unhandled error", "request"]
+    # The error stayed inside the app: Mangum logged no traceback of its own.
+    assert not [record for record in caplog.records if record.name.startswith("mangum")]
+
+
+@pytest.mark.parametrize("shape", EVENT_SHAPES)
 def test_health_function_reports_ok(shape: EventShape) -> None:
     response = call(health.handler, shape, "GET", "/api/health")
 
     assert response["statusCode"] == 200
     assert response_json(response)["status"] == "ok"
+
+
+@pytest.mark.parametrize("shape", EVENT_SHAPES)
+@pytest.mark.parametrize("resource", ["students", "courses", "enrollments"])
+def test_valid_id_with_trailing_newline_is_404_through_event_shape(
+    shape: EventShape, resource: str
+) -> None:
+    handler = {"students": students, "courses": courses, "enrollments": enrollments}[resource]
+    path = f"/api/{resource}/0123456789abcdef01234567%0A"
+
+    response = call(handler.handler, shape, "GET", path)
+
+    assert response["statusCode"] == 404
+    assert response_json(response)["type"] == "/problems/not-found"
 
 
 def test_function_serves_only_its_own_resource() -> None:
@@ -131,22 +197,10 @@ def test_function_serves_only_its_own_resource() -> None:
 
 def test_handler_logs_one_json_line_with_request_id_and_cold_start() -> None:
     context = FakeLambdaContext()
-    (json_handler,) = [
-        handler
-        for handler in logging.getLogger("api_core").handlers
-        if isinstance(handler.formatter, JsonFormatter)
-    ]
-    assert isinstance(json_handler, logging.StreamHandler)
-    output = io.StringIO()
-    original = json_handler.setStream(output)
-    try:
+    with captured_log_lines() as log_lines:
         courses.handler(build_event("http_api_v2", "GET", "/api/courses"), context)
-    finally:
-        json_handler.setStream(original)
 
-    lines = [json.loads(line) for line in output.getvalue().splitlines()]
-    assert len(lines) == 1
-    entry = lines[0]
+    (entry,) = log_lines.read()
     assert entry["message"] == "request"
     assert entry["request_id"] == context.aws_request_id
     assert entry["status"] == 200

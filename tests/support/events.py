@@ -16,8 +16,13 @@ EVENTS_DIR = Path(__file__).resolve().parent.parent / "events"
 
 
 @cache
-def _template(shape: EventShape) -> dict[str, Any]:
-    return dict(json.loads((EVENTS_DIR / f"{shape}.json").read_text()))
+def _template(name: str) -> Any:
+    return json.loads((EVENTS_DIR / f"{name}.json").read_text())
+
+
+def load_event(name: str) -> Any:
+    """A fresh copy of tests/events/<name>.json, as the event source sent it."""
+    return copy.deepcopy(_template(name))
 
 
 def build_event(
@@ -36,7 +41,7 @@ def build_event(
     `claims` are what the gateway's authorizer verified, placed where each shape
     carries them (ALBs have no authorizer).
     """
-    event = copy.deepcopy(_template(shape))
+    event: dict[str, Any] = load_event(shape)
     all_headers = dict(headers or {})
     text = raw_body if raw_body is not None else (None if body is None else json.dumps(body))
     if text is not None:

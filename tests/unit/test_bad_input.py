@@ -77,6 +77,42 @@ def test_body_that_is_not_utf8_is_422_like_other_malformed_json(
     ]
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 5000 + "]" * 5000,  # json.loads: RecursionError
+        '{"name": "A", "email": "a@example.edu", "program": ' + "1" * 5000 + "}",  # ValueError
+    ],
+    ids=["nested", "digits"],
+)
+@pytest.mark.parametrize("method", ["POST", "PATCH"])
+def test_body_json_loads_cannot_take_is_422_like_other_malformed_json(
+    client: TestClient, body: str, method: str
+) -> None:
+    # FastAPI answered these with an undocumented 400 "There was an error parsing the body".
+    url = "/api/students" if method == "POST" else "/api/students/0123456789abcdef01234567"
+    response = client.request(
+        method, url, content=body, headers={"content-type": "application/json"}
+    )
+
+    problem = assert_problem(response, 422)
+    assert problem["type"] == "/problems/validation-error"
+    assert [error["type"] for error in problem["errors"]] == ["json_invalid"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_deep_but_parsable_values_are_an_ordinary_422(client: TestClient) -> None:
+    deep = "[" * 500 + "]" * 500
+    response = client.post(
+        "/api/students",
+        content=f'{{"name": {deep}, "email": "a@example.edu", "extra": {deep}}}',
+        headers={"content-type": "application/json"},
+    )
+
+    problem = assert_problem(response, 422)
+    assert [error["loc"] for error in problem["errors"]] == [["body", "name"], ["body", "extra"]]
+
+
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", ""])
 def test_create_with_non_json_content_type_is_415(client: TestClient, content_type: str) -> None:
     response = client.post(
@@ -165,6 +201,35 @@ def test_invalid_ids_are_404(client: TestClient, method: str) -> None:
         kwargs: dict[str, Any] = {"json": {}} if method == "patch" else {}
         response = getattr(client, method)(f"/api/students/{record_id}", **kwargs)
         assert_problem(response, 404)
+
+
+@pytest.mark.parametrize("resource", ["students", "courses", "enrollments"])
+@pytest.mark.parametrize("method", ["get", "patch", "delete"])
+@pytest.mark.parametrize("suffix", ["%0A", "%0D%0A", "%20", "%00"])
+def test_valid_id_with_trailing_newline_or_space_is_404(
+    client: TestClient, resource: str, method: str, suffix: str
+) -> None:
+    # `$` in a regex also matches before a final newline: this id once passed the
+    # check, then ObjectId() raised and the answer was a 500.
+    kwargs: dict[str, Any] = {"json": {}} if method == "patch" else {}
+    url = f"/api/{resource}/0123456789abcdef01234567{suffix}"
+
+    assert_problem(getattr(client, method)(url, **kwargs), 404)
+
+
+@pytest.mark.parametrize(
+    ("resource", "query"),
+    [
+        ("enrollments", {"student_id": "0123456789abcdef01234567\n"}),
+        ("enrollments", {"course_id": "0123456789abcdef01234567\n"}),
+        ("students", {"cursor": "AAAAAAAAAAAAAAAA\n"}),
+    ],
+)
+def test_query_id_or_cursor_with_trailing_newline_is_422(
+    client: TestClient, resource: str, query: dict[str, str]
+) -> None:
+    # pydantic's `pattern` runs on Rust's regex engine, where `$` is the very end.
+    assert_problem(client.get(f"/api/{resource}", params=query), 422)
 
 
 def test_unknown_route_and_wrong_method_are_problems(client: TestClient) -> None:
