@@ -35,21 +35,33 @@ $(BIN)/.installed: pyproject.toml uv.lock | $(UV_VENV)/.uv-$(UV_VERSION)
 lock: | $(UV_VENV)/.uv-$(UV_VERSION)
 	$(UV) lock --upgrade
 
-# Serves the API, its docs (/api/docs) and the frontend on http://127.0.0.1:$(PORT).
-# Without MONGODB_URI it starts an embedded MongoDB-wire server whose data stays in
-# .data/ across restarts, and stops it on exit.
+# Serves the API, its docs (/api/docs) and the frontend on http://127.0.0.1:$(PORT),
+# after the deploy step (python -m api_core.migrate: indexes, data fixes). Without
+# MONGODB_URI it starts an embedded MongoDB-wire server whose data stays in .data/
+# across restarts, and stops it on exit. --sync-on-commit: a write is on disk before
+# it is acknowledged, so a crash (even kill -9) loses nothing that was answered 201;
+# `python -m bench.durability` measures what that costs.
+EMBEDDED_DB_OPTIONS := --sync-on-commit
+UVICORN := $(BIN)/uvicorn api_core.app:app --reload --reload-dir api_core --host 127.0.0.1 --port $(PORT)
 run: $(BIN)/.installed
 	@if [ -n "$$MONGODB_URI" ]; then \
-		exec $(BIN)/uvicorn api_core.app:app --reload --reload-dir api_core --host 127.0.0.1 --port $(PORT); \
+		$(BIN)/python -m api_core.migrate && exec $(UVICORN); \
 	fi; \
 	mkdir -p .data; \
 	db_port=$$($(BIN)/python -c 'from tests.support.wire_server import free_port; print(free_port())'); \
-	$(BIN)/secantusd-py --host 127.0.0.1 --port $$db_port --storage-path .data --log-level WARNING & \
+	$(BIN)/secantusd-py --host 127.0.0.1 --port $$db_port --storage-path .data \
+		--log-level WARNING $(EMBEDDED_DB_OPTIONS) & \
 	db_pid=$$!; \
-	trap 'kill $$db_pid 2>/dev/null; wait $$db_pid 2>/dev/null; exit 0' EXIT INT TERM; \
+	trap 'status=$$?; kill $$db_pid 2>/dev/null; wait $$db_pid 2>/dev/null; exit $$status' EXIT; \
+	trap 'exit 0' INT TERM; \
+	export MONGODB_URI=mongodb://127.0.0.1:$$db_port; \
+	until (exec 3<>/dev/tcp/127.0.0.1/$$db_port) 2>/dev/null; do \
+		kill -0 $$db_pid 2>/dev/null || { echo "make run: the embedded database did not start" >&2; exit 1; }; \
+		sleep 0.1; \
+	done; \
 	echo "Embedded MongoDB-wire server on 127.0.0.1:$$db_port (data in .data/)"; \
-	MONGODB_URI=mongodb://127.0.0.1:$$db_port $(BIN)/uvicorn api_core.app:app \
-		--reload --reload-dir api_core --host 127.0.0.1 --port $(PORT) & \
+	$(BIN)/python -m api_core.migrate || exit 1; \
+	$(UVICORN) & \
 	wait $$!
 
 # The whole suite: lint, types, and every test (the browser tests need Chromium).

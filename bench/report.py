@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import coldstart, deploy_size, scaling, server_load, warm_gap
+from bench import coldstart, deploy_size, durability, scaling, server_load, warm_gap
 from bench import warm as warm_bench
 from bench.common import RESULTS, ROOT, machine
 
@@ -30,6 +30,7 @@ FULL = {
     "deploy_size": [],
     "scaling": ["--sizes", "1000", "10000", "100000"],
     "server_load": ["--seconds", "3"],
+    "durability": ["--writes", "200", "--rounds", "10"],
 }
 QUICK = {
     "coldstart": ["--runs", "1", "--invocations", "20"],
@@ -38,6 +39,7 @@ QUICK = {
     "deploy_size": [],
     "scaling": ["--sizes", "100", "300", "--repetitions", "2"],
     "server_load": ["--seconds", "0.5", "--concurrency", "1", "4"],
+    "durability": ["--writes", "5", "--rounds", "2"],
 }
 COLD_TARGET_MS = 1.15
 WARM_TARGET = 1.15
@@ -282,6 +284,10 @@ def write_report(
         "## 6. Local server (`python -m bench.server_load`)",
         "",
         server_load.markdown(results["server_load"]),
+        "",
+        "## 7. The embedded database's durability (`python -m bench.durability`)",
+        "",
+        durability.markdown(results["durability"]),
         "",
     ]
     return "\n".join(text)

@@ -16,12 +16,21 @@ from pathlib import Path
 from types import TracebackType
 
 HOST = "127.0.0.1"
+MAKEFILE = Path(__file__).resolve().parents[2] / "Makefile"
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         return int(sock.getsockname()[1])
+
+
+def embedded_db_options() -> tuple[str, ...]:
+    """The secantusd-py flags `make run` starts its database with (EMBEDDED_DB_OPTIONS)."""
+    for line in MAKEFILE.read_text().splitlines():
+        if line.startswith("EMBEDDED_DB_OPTIONS :="):
+            return tuple(line.split(":=", 1)[1].split())
+    raise RuntimeError("the Makefile sets no EMBEDDED_DB_OPTIONS")
 
 
 def terminate(process: subprocess.Popen[bytes]) -> None:
@@ -81,6 +90,13 @@ class WireServer:
     def stop(self) -> None:
         if self._process is not None:
             terminate(self._process)
+            self._process = None
+
+    def crash(self) -> None:
+        """Kill the server at once (SIGKILL), as a power cut or the OOM killer would."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait()
             self._process = None
 
     def close(self) -> None:
