@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from api_core.settings import Settings
+from tests.deploy.conftest import Deploys
 from tests.deploy.tools import ROOT, SAM, require, run
 
 pytestmark = pytest.mark.deploy
@@ -95,3 +96,26 @@ def test_repository_deploy_files_hold_no_connection_string() -> None:
     credentials = re.compile(r"mongodb(\+srv)?://[^\s\"'/]*@")
     for name in ("template.yaml", "netlify.toml", "Makefile"):
         assert credentials.search((ROOT / name).read_text()) is None, name
+
+
+HTTP_FUNCTIONS = {
+    "StudentsFunction": "StudentsReservedConcurrency",
+    "CoursesFunction": "CoursesReservedConcurrency",
+    "EnrollmentsFunction": "EnrollmentsReservedConcurrency",
+    "HealthFunction": "HealthReservedConcurrency",
+}
+
+
+def test_connections_per_container_are_bounded_and_containers_can_be_capped(
+    template: dict[str, Any], deploy: Deploys
+) -> None:
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert variables["MONGODB_MAX_POOL_SIZE"] == "1"
+    caps = {parameter: str(10 + n) for n, parameter in enumerate(HTTP_FUNCTIONS.values())}
+
+    uncapped, capped = deploy(), deploy(**caps)
+
+    for logical_id, parameter in HTTP_FUNCTIONS.items():
+        assert "ReservedConcurrentExecutions" not in uncapped["Resources"][logical_id]["Properties"]
+        reserved = capped["Resources"][logical_id]["Properties"]["ReservedConcurrentExecutions"]
+        assert reserved == {"Ref": parameter}, logical_id
