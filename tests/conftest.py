@@ -17,16 +17,25 @@ from tests.support.loops import run_in_own_loop
 from tests.support.wire_server import WireServer
 
 
-@pytest.fixture(autouse=True)
-def clean_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Each test starts from the defaults, whatever the shell running pytest has set.
+@pytest.fixture(scope="session", autouse=True)
+def no_settings_from_the_shell() -> Iterator[None]:
+    """The suite runs on the defaults, whatever the shell running pytest exported.
 
-    The names come from the settings class itself (matched without regard to case,
-    as pydantic-settings does), so a new setting is covered the day it is added.
+    For the whole session, so that servers started by session- or module-scoped
+    fixtures do not inherit them either. The names come from the settings class
+    (matched without regard to case, as pydantic-settings does), so a new setting is
+    covered the day it is added.
     """
-    for name in list(os.environ):
-        if name.lower() in Settings.model_fields:
-            monkeypatch.delenv(name)
+    with pytest.MonkeyPatch.context() as patch:
+        for name in list(os.environ):
+            if name.lower() in Settings.model_fields:
+                patch.delenv(name)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings() -> Iterator[None]:
+    """Settings are read again by each test, after whatever it sets."""
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
