@@ -125,14 +125,17 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def run_cli(doc: str | None, run: Any, render: Any) -> None:
-    """The command line the warm benchmarks share: size flags, optional JSON, Markdown out."""
+def run_cli(
+    doc: str | None, run: Any, render: Any, count: str = "invocations", counts: int = 3000
+) -> None:
+    """The command line the interleaved benchmarks share: `--<count> N --rounds R`,
+    optional JSON, Markdown out."""
     parser = argparse.ArgumentParser(description=doc)
-    parser.add_argument("--invocations", type=int, default=3000)
+    parser.add_argument(f"--{count}", type=int, default=counts)
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    result = run(args.invocations, args.rounds)
+    result = run(getattr(args, count), args.rounds)
     if args.json:
         args.json.write_text(json.dumps(result, indent=1))
     print(render(result))

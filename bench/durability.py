@@ -1,6 +1,6 @@
 """What `make run`'s durable embedded database costs a write, and what it buys.
 
-    .venv/bin/python -m bench.durability [--writes 200] [--rounds 10]
+    .venv/bin/python -m bench.durability [--writes 200] [--rounds 30]
 
 Two wire servers on this disk, one started with the Makefile's EMBEDDED_DB_OPTIONS
 (--sync-on-commit: the write-ahead log is flushed to disk before a write is
@@ -13,9 +13,7 @@ students still there counted.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import json
 import os
 import shutil
 import statistics
@@ -26,7 +24,7 @@ from typing import Any
 
 from pymongo import MongoClient
 
-from bench.common import ROOT, markdown_table
+from bench.common import ROOT, markdown_table, run_cli
 from tests.support.builders import student_body
 from tests.support.invoke import invoke
 from tests.support.wire_server import WireServer, embedded_db_options
@@ -130,15 +128,7 @@ def markdown(result: dict[str, Any]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--writes", type=int, default=200)
-    parser.add_argument("--rounds", type=int, default=10)
-    parser.add_argument("--json", type=Path)
-    args = parser.parse_args()
-    result = run(args.writes, args.rounds)
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=1))
-    print(markdown(result))
+    run_cli(__doc__, run, markdown, count="writes", counts=200)
 
 
 if __name__ == "__main__":
