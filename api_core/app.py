@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api_core import auth, health
 from api_core.factory import create_app
+from api_core.imports.router import router as imports_router
 from api_core.resources import ALL_RESOURCES
 from api_core.router import build_router
 from api_core.settings import get_settings
@@ -23,7 +24,7 @@ PUBLIC_DIR = Path(__file__).resolve().parent.parent / "public"
 
 def create_local_app() -> FastAPI:
     routers = [build_router(resource) for resource in ALL_RESOURCES]
-    app = create_app([health.router, auth.config_router, *routers], with_docs=True)
+    app = create_app([health.router, auth.config_router, *routers, imports_router], with_docs=True)
     auth.warn_if_open(get_settings())
     app.mount("/", StaticFiles(directory=PUBLIC_DIR, html=True), name="frontend")
     return app

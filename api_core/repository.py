@@ -9,7 +9,7 @@ deleted while something still points at it.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from bson import ObjectId
 from pymongo import ReturnDocument
@@ -22,6 +22,14 @@ from api_core.models.base import InputModel, ListQuery, Record
 from api_core.references import REFERENCED_BY, claim, drop_stale_claims, release
 from api_core.resources import Resource, referrers
 from api_core.search import search_copies, search_filter
+
+Outcome = Literal["created", "updated", "unchanged"]
+# A put that keeps losing races for its record gives up after this many tries.
+PUT_ATTEMPTS = 3
+
+
+class DuplicateRecord(Conflict):
+    """Raised when a write collides with a unique index."""
 
 
 def _now() -> datetime:
@@ -53,6 +61,34 @@ class Repository:
             raise self._conflict(error) from None
         document.pop(REFERENCED_BY, None)
         return self._to_public(document)
+
+    async def put(self, data: InputModel) -> Outcome:
+        """Create the record, or bring the one with the same natural key up to `data`.
+
+        Idempotent: putting the same data again changes nothing, not even the version.
+        Fields left out of `data` keep their stored values. A concurrent put of the
+        same key turns this one into an update, through the unique index.
+        """
+        document = self._to_document(data.model_dump(exclude_none=True))
+        key = {field: document[field] for field in self.resource.natural_key}
+        for _ in range(PUT_ATTEMPTS):
+            existing = await self.collection.find_one(key, self.projection)
+            if existing is None:
+                try:
+                    await self.create(data)
+                    return "created"
+                except DuplicateRecord:
+                    continue  # created meanwhile: update it
+            changes = {k: v for k, v in document.items() if existing.get(k) != v}
+            if not changes:
+                return "unchanged"
+            changed = await self.collection.update_one(
+                {"_id": existing["_id"], "version": existing["version"]},
+                {"$set": {**changes, "updated_at": _now()}, "$inc": {"version": 1}},
+            )
+            if changed.modified_count:
+                return "updated"
+        raise Conflict(f"This {self.resource.singular} is being changed by others; try again.")
 
     async def get(self, record_id: ObjectId) -> Record:
         document = await self.collection.find_one({"_id": record_id}, self.projection)
@@ -129,7 +165,7 @@ class Repository:
         exists = await self.collection.find_one({"_id": record_id}, {"_id": 1})
         return PreconditionFailed() if exists else NotFound()
 
-    def _conflict(self, error: DuplicateKeyError) -> Conflict:
+    def _conflict(self, error: DuplicateKeyError) -> DuplicateRecord:
         """The resource's message for the unique index the write collided with."""
         details = error.details or {}
         message = str(details.get("errmsg", ""))
@@ -139,8 +175,8 @@ class Repository:
             if name in self.resource.unique_messages and (
                 f"index: {name} " in message or key_fields == list(index.document["key"])
             ):
-                return Conflict(self.resource.unique_messages[name])
-        return Conflict("A record with the same unique values already exists.")
+                return DuplicateRecord(self.resource.unique_messages[name])
+        return DuplicateRecord("A record with the same unique values already exists.")
 
     def _to_document(self, fields: dict[str, Any]) -> Document:
         document: Document = {}

@@ -44,8 +44,17 @@ class Resource:
     search_fields: tuple[str, ...] = ()
     # Builds the MongoDB filter for a list request's other query parameters.
     list_filter: Callable[[Any], Filter] = _no_filter
+    # The stored fields that name a record outside the API (an import finds the record
+    # a row is about by them); the key of one of the unique indexes above.
+    natural_key: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        unique_keys = [tuple(i.document["key"]) for i in self.indexes if i.document.get("unique")]
+        if self.natural_key and self.natural_key not in unique_keys:
+            raise ValueError(
+                f"{self.name}: natural_key {self.natural_key} is not the key of a unique "
+                "index; declare one in indexes"
+            )
         changeable = sorted(set(self.references) & set(self.update_model.model_fields))
         if changeable:
             # The records they point at hold a claim made on create (see
@@ -82,6 +91,7 @@ STUDENTS = Resource(
     indexes=(IndexModel([("email_folded", ASCENDING)], unique=True, name="email_unique"),),
     unique_messages={"email_unique": "A student with this email already exists."},
     search_fields=("name", "email"),
+    natural_key=("email_folded",),
 )
 
 COURSES = Resource(
@@ -94,6 +104,7 @@ COURSES = Resource(
     indexes=(IndexModel([("code", ASCENDING)], unique=True, name="code_unique"),),
     unique_messages={"code_unique": "A course with this code already exists."},
     search_fields=("code", "title"),
+    natural_key=("code",),
 )
 
 ENROLLMENTS = Resource(
@@ -117,6 +128,7 @@ ENROLLMENTS = Resource(
     },
     references={"student_id": "students", "course_id": "courses"},
     list_filter=_enrollment_filter,
+    natural_key=("student_id", "course_id", "term"),
 )
 
 ALL_RESOURCES: tuple[Resource, ...] = (STUDENTS, COURSES, ENROLLMENTS)

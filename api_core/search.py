@@ -23,13 +23,18 @@ def folded(field: str) -> str:
     return f"{field}_folded"
 
 
+def fold(text: str) -> str:
+    """What a searchable value is compared as: case folded."""
+    return text.casefold()
+
+
 def prefixed(field: str) -> str:
     return f"{field}_prefixes"
 
 
 def search_copies(field: str, value: str) -> dict[str, Any]:
     """The stored copies that make `value` of `field` searchable."""
-    text = value.casefold()
+    text = fold(value)
     return {
         folded(field): text,
         prefixed(field): [text[:n] for n in range(1, min(len(text), PREFIX_LENGTH) + 1)],
@@ -45,7 +50,7 @@ def search_indexes(fields: tuple[str, ...]) -> tuple[IndexModel, ...]:
 
 def search_filter(fields: tuple[str, ...], q: str) -> Filter:
     """Records where any of `fields` starts with `q`, ignoring case."""
-    text = q.casefold()
+    text = fold(q)
     branches = []
     for field in fields:
         branch: Filter = {prefixed(field): text[:PREFIX_LENGTH]}

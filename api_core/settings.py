@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     cors_origins: list[str] = []
     log_level: str = "INFO"
 
+    # Bulk import (api_core/imports/): rows applied per batch, and the largest file
+    # the local upload takes.
+    import_batch_size: int = Field(default=100, ge=1, le=1000)
+    import_max_bytes: int = Field(default=20_000_000, ge=1024)
+
     # Who may call the API (see api_core/auth.py). "gateway": API Gateway's JWT
     # authorizer verified the token and the app reads its claims from the event.
     # "verify": the app verifies bearer tokens itself against auth_issuer's keys.
