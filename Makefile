@@ -36,6 +36,7 @@ lock: | $(UV_VENV)/.uv-$(UV_VERSION)
 	$(UV) lock --upgrade
 
 # Serves the API, its docs (/api/docs) and the frontend on http://127.0.0.1:$(PORT),
+# open to anyone on this machine (AUTH_MODE=off, with a warning) unless AUTH_MODE is set,
 # after the deploy step (python -m api_core.migrate: indexes, data fixes). Without
 # MONGODB_URI it starts an embedded MongoDB-wire server whose data stays in .data/
 # across restarts, and stops it on exit. --sync-on-commit: a write is on disk before
@@ -44,7 +45,8 @@ lock: | $(UV_VENV)/.uv-$(UV_VERSION)
 EMBEDDED_DB_OPTIONS := --sync-on-commit
 UVICORN := $(BIN)/uvicorn api_core.app:app --reload --reload-dir api_core --host 127.0.0.1 --port $(PORT)
 run: $(BIN)/.installed
-	@if [ -n "$$MONGODB_URI" ]; then \
+	@export AUTH_MODE=$${AUTH_MODE:-off}; \
+	if [ -n "$$MONGODB_URI" ]; then \
 		$(BIN)/python -m api_core.migrate && exec $(UVICORN); \
 	fi; \
 	mkdir -p .data; \
@@ -115,20 +117,23 @@ $(NODE_TOOLS): .ci/node/package-lock.json
 LAMBDA_PYTHON ?= python3.12
 LAMBDA_PLATFORM := --python-platform x86_64-manylinux2014 --python-version 3.12
 
+# $(2): more `find` tests; the CRUD functions leave out the import pipeline
+# (api_core/imports/), so their package does not grow with it.
 define lambda-function
 	mkdir -p "$(ARTIFACTS_DIR)/functions"
-	cd $(REPO_ROOT) && find api_core -name '*.py' -exec cp --parents {} "$(ARTIFACTS_DIR)" \;
+	cd $(REPO_ROOT) && find api_core -name '*.py' $(2) -exec cp --parents {} "$(ARTIFACTS_DIR)" \;
 	cp $(REPO_ROOT)functions/__init__.py $(REPO_ROOT)functions/$(1).py "$(ARTIFACTS_DIR)/functions/"
 endef
+WITHOUT_IMPORTS := -not -path 'api_core/imports/*'
 
 build-StudentsFunction:
-	$(call lambda-function,students)
+	$(call lambda-function,students,$(WITHOUT_IMPORTS))
 build-CoursesFunction:
-	$(call lambda-function,courses)
+	$(call lambda-function,courses,$(WITHOUT_IMPORTS))
 build-EnrollmentsFunction:
-	$(call lambda-function,enrollments)
+	$(call lambda-function,enrollments,$(WITHOUT_IMPORTS))
 build-HealthFunction:
-	$(call lambda-function,health)
+	$(call lambda-function,health,$(WITHOUT_IMPORTS))
 
 build-DependenciesLayer: | $(UV_VENV)/.uv-$(UV_VERSION)
 	set -o pipefail; \

@@ -8,12 +8,8 @@ every request is let through, and the server says so when it starts.
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
-import urllib.request
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter
@@ -57,20 +53,58 @@ def warn_if_open(settings: Settings) -> None:
             "AUTHENTICATION IS OFF: anyone who can reach this API can read and change "
             "every record. Set AUTH_MODE (see README, Authentication) before exposing it."
         )
+    elif not settings.auth_audience:
+        logger.warning(
+            "AUTH_AUDIENCE is not set: every request to a guarded route will be refused "
+            "(401). Set it, or AUTH_MODE=off for an open development server."
+        )
 
 
-def is_staff(claims: Claims, settings: Settings) -> bool:
-    return settings.auth_staff_value in _claim_values(claims.get(settings.auth_staff_claim))
+def is_staff(claims: Claims, settings: Settings, from_gateway: bool) -> bool:
+    values = claim_values(claims, settings.auth_staff_claim, from_gateway)
+    return settings.auth_staff_value in values
 
 
-def _claim_values(value: Any) -> set[str]:
-    if isinstance(value, list | tuple):
+# OAuth scopes are one space-separated string (RFC 6749, section 3.3).
+_SPACE_SEPARATED = frozenset({"scope", "scp"})
+
+
+def claim_values(claims: Claims, name: str, from_gateway: bool) -> set[str]:
+    """The values of a claim that may hold several.
+
+    A token's own lists are JSON arrays. API Gateway's HTTP API JWT authorizer passes
+    every claim on as a string and renders an array as "[a b c]": square brackets
+    around the values, separated by single spaces. That exact shape is the only list
+    read from a gateway string; anything else is one value ("x,staff", "staff]" and
+    "[staff" are each a single, literal group name).
+    """
+    value = claims.get(name)
+    if isinstance(value, list):
         return {str(item) for item in value}
-    if isinstance(value, str):
-        # API Gateway hands list claims on as "[staff teachers]"; scopes are
-        # space-separated.
-        return set(value.strip("[]").replace(",", " ").split())
-    return set()
+    if not isinstance(value, str):
+        return set()
+    if name in _SPACE_SEPARATED:
+        return set(value.split())
+    if from_gateway and len(value) >= 2 and value[0] == "[" and value[-1] == "]":
+        return set(value[1:-1].split(" ")) - {""}
+    return {value}
+
+
+def issued_for_this_api(claims: Claims, settings: Settings, from_gateway: bool) -> bool:
+    """An access token (not an ID token) whose audience is this API.
+
+    Cognito's access tokens carry no `aud`: they say `token_use: access` and name the
+    app client in `client_id`. Other providers (AUTH_PROVIDER=oidc) put this API's
+    identifier in `aud`; API Gateway accepts either, so the app checks which.
+    """
+    if not settings.auth_audience:
+        return False
+    if settings.auth_provider == "cognito":
+        return claims.get("token_use") == "access" and claims.get("client_id") == (
+            settings.auth_audience
+        )
+    audiences = claim_values(claims, "aud", from_gateway)
+    return settings.auth_audience in audiences and claims.get("token_use", "access") == "access"
 
 
 def _gateway_claims(scope: Scope) -> Claims | None:
@@ -92,37 +126,36 @@ def _bearer_token(scope: Scope) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def _jwks_client(jwks_url: str, issuer: str) -> Any:
-    import jwt  # PyJWT: only needed, and only imported, in verify mode
-
-    if not jwks_url:
-        discovery = f"{issuer.rstrip('/')}/.well-known/openid-configuration"
-        with urllib.request.urlopen(discovery, timeout=5) as response:
-            jwks_url = json.load(response)["jwks_uri"]
-    return jwt.PyJWKClient(jwks_url, cache_keys=True)
-
-
-def _verified_claims(token: str, settings: Settings) -> Claims:
+async def _verified_claims(token: str, settings: Settings) -> Claims:
+    # PyJWT is only needed, and only imported, in verify mode: the layer lacks it.
     import jwt
 
+    from api_core.signing_keys import UnknownKey, key_set
+
     try:
-        client = _jwks_client(settings.auth_jwks_url, settings.auth_issuer)
-        key = client.get_signing_key_from_jwt(token).key
+        kid = jwt.get_unverified_header(token).get("kid")
+    except Exception as error:
+        logger.info("rejected bearer token: %s", error)
+        raise AuthenticationRequired("The access token is invalid or expired.") from None
+    if not isinstance(kid, str):
+        raise AuthenticationRequired("The access token names no signing key.")
+    try:
+        key = await key_set(settings).key(kid)
+    except UnknownKey:
+        raise AuthenticationRequired("The access token is signed by an unknown key.") from None
+    try:
+        # Only the algorithm of the key the token names: an ES256 token claiming an
+        # RSA key is refused here, not passed to the wrong verifier.
         claims: dict[str, Any] = jwt.decode(
             token,
             key,
-            algorithms=["RS256", "ES256"],
+            algorithms=[key.algorithm_name],
             issuer=settings.auth_issuer,
             options={"verify_aud": False, "require": ["exp", "iss", "sub"]},
         )
-    except (jwt.PyJWTError, OSError, ValueError, KeyError) as error:
+    except Exception as error:  # any token the library cannot verify is refused
         logger.info("rejected bearer token: %s", error)
         raise AuthenticationRequired("The access token is invalid or expired.") from None
-    if settings.auth_audience not in (claims.get("aud"), claims.get("client_id")) and not (
-        isinstance(claims.get("aud"), list) and settings.auth_audience in claims["aud"]
-    ):
-        raise AuthenticationRequired("The access token is not meant for this API.")
     return claims
 
 
@@ -145,8 +178,6 @@ class AuthGuard:
             return
         try:
             claims = await self._claims(scope, settings)
-            if scope["method"] not in READ_METHODS and not is_staff(claims, settings):
-                raise PermissionDenied()
         except ApiError as error:
             await problem_response(error)(scope, receive, send)
             return
@@ -155,13 +186,18 @@ class AuthGuard:
 
     @staticmethod
     async def _claims(scope: Scope, settings: Settings) -> Claims:
-        if settings.auth_mode == "gateway":
+        from_gateway = settings.auth_mode == "gateway"
+        if from_gateway:
             claims = _gateway_claims(scope)
         else:
             token = _bearer_token(scope)
-            claims = await asyncio.to_thread(_verified_claims, token, settings) if token else None
+            claims = await _verified_claims(token, settings) if token else None
         if claims is None:
             raise AuthenticationRequired()
+        if not issued_for_this_api(claims, settings, from_gateway):
+            raise AuthenticationRequired("The access token is not meant for this API.")
+        if scope["method"] not in READ_METHODS and not is_staff(claims, settings, from_gateway):
+            raise PermissionDenied()
         return claims
 
 

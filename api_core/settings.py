@@ -42,10 +42,19 @@ class Settings(BaseSettings):
     # authorizer verified the token and the app reads its claims from the event.
     # "verify": the app verifies bearer tokens itself against auth_issuer's keys.
     # "off": anyone who can reach the API can read and change every record.
-    auth_mode: Literal["off", "gateway", "verify"] = "off"
+    # Closed by default: a deployment that forgets the variable lets nobody in.
+    auth_mode: Literal["off", "gateway", "verify"] = "gateway"
     auth_issuer: str = ""
-    auth_audience: str = ""  # accepted `aud`, or `client_id` for Cognito access tokens
+    # Whose access tokens are accepted, and how they say who they are for: "cognito"
+    # (token_use=access and client_id = auth_audience) or "oidc" (auth_audience in aud).
+    auth_provider: Literal["cognito", "oidc"] = "cognito"
+    auth_audience: str = ""
     auth_jwks_url: str = ""  # default: from the issuer's OpenID configuration
+    # verify mode: how long fetched signing keys are trusted before a refresh, how
+    # often at most the keys are fetched again, and how long a fetch may take.
+    auth_keys_lifetime_s: float = Field(default=300, ge=0, le=86_400)
+    auth_keys_min_refetch_s: float = Field(default=1, ge=0, le=3600)
+    auth_provider_timeout_ms: int = Field(default=1500, ge=100, le=10_000)
     # Writes need this claim to contain this value (a list, or space-separated).
     auth_staff_claim: str = "cognito:groups"
     auth_staff_value: str = "staff"

@@ -22,7 +22,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, markdown_table, median
+from bench.common import ROOT, markdown_table, median, use_database
 from tests.support.events import build_event
 from tests.support.wire_server import WireServer
 
@@ -88,7 +88,7 @@ def import_breakdown(stderr: str) -> dict[str, float]:
 
 def _environment(server: WireServer) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
     # The parent only seeds; its log lines would drown the report.
-    os.environ.update(MONGODB_URI=server.uri, MONGODB_DB="bench_cold", LOG_LEVEL="ERROR")
+    use_database(MONGODB_URI=server.uri, MONGODB_DB="bench_cold", LOG_LEVEL="ERROR")
     from bench.warm import seed
 
     ids = seed()

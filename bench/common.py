@@ -139,3 +139,12 @@ def run_cli(
     if args.json:
         args.json.write_text(json.dumps(result, indent=1))
     print(render(result))
+
+
+def use_database(**variables: str) -> None:
+    """Point the API at a benchmark's database, with authentication off.
+
+    The benchmarks measure the API's own path; AUTH_MODE defaults to the closed
+    "gateway", which would answer every request without claims with a 401.
+    """
+    os.environ.update(AUTH_MODE="off", **variables)

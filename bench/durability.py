@@ -14,7 +14,6 @@ students still there counted.
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import statistics
 import tempfile
@@ -24,7 +23,7 @@ from typing import Any
 
 from pymongo import MongoClient
 
-from bench.common import ROOT, markdown_table, run_cli
+from bench.common import ROOT, markdown_table, run_cli, use_database
 from tests.support.builders import student_body
 from tests.support.invoke import invoke
 from tests.support.wire_server import WireServer, embedded_db_options
@@ -36,7 +35,7 @@ def _use(server: WireServer) -> None:
     from api_core import database
     from api_core.settings import get_settings
 
-    os.environ.update(MONGODB_URI=server.uri, MONGODB_DB="durability")
+    use_database(MONGODB_URI=server.uri, MONGODB_DB="durability")
     get_settings.cache_clear()
     asyncio.get_event_loop().run_until_complete(database.close_client())
 
@@ -67,7 +66,7 @@ def _survivors(server: WireServer) -> tuple[int, int]:
 
 
 def run(writes: int, rounds: int) -> dict[str, Any]:
-    os.environ.update(AUTH_MODE="off", LOG_LEVEL="ERROR")
+    use_database(LOG_LEVEL="ERROR")
     modes = {"durable (make run)": embedded_db_options(), "without --sync-on-commit": ()}
     # On the disk `make run` keeps .data/ on, not a tmpfs.
     storage = Path(tempfile.mkdtemp(prefix=".bench-durability-", dir=ROOT))

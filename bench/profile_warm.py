@@ -11,9 +11,9 @@ Not part of `make bench`: run it by hand when a warm target is missed.
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
+from bench.common import use_database
 from tests.support.events import build_event
 from tests.support.lambda_context import FakeLambdaContext
 from tests.support.wire_server import WireServer
@@ -28,7 +28,7 @@ def main() -> None:
     from pyinstrument import Profiler
 
     with WireServer() as server:
-        os.environ.update(MONGODB_URI=server.uri, MONGODB_DB="bench_profile")
+        use_database(MONGODB_URI=server.uri, MONGODB_DB="bench_profile")
         from bench.baselines import make_bare_framework_handler, make_handwritten_handler
         from bench.warm import seed
 

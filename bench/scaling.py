@@ -22,7 +22,7 @@ from typing import Any
 
 from pymongo import MongoClient
 
-from bench.common import markdown_table, median, student_bodies, student_documents
+from bench.common import markdown_table, median, student_bodies, student_documents, use_database
 from bench.shapes import recording, summarize
 from tests.support.events import build_event, response_json
 from tests.support.lambda_context import FakeLambdaContext
@@ -161,7 +161,7 @@ def run(sizes: list[int], repetitions: int = 5) -> dict[str, Any]:
         # budget, and block its answers to pymongo's heartbeats past the 2 s connect
         # budget (pymongo then clears the pool: "operation cancelled"). Allow the most
         # the settings do, so the run measures the pages instead of failing.
-        os.environ.update(
+        use_database(
             MONGODB_URI=server.uri,
             MONGODB_DB=DATABASE,
             LOG_LEVEL="WARNING",

@@ -104,7 +104,12 @@ def run(
         documents = student_documents(student_bodies(students))
         client[DATABASE].students.insert_many(documents)
         record = str(documents[len(documents) // 2]["_id"])
-        env = {**os.environ, "MONGODB_URI": database.uri, "MONGODB_DB": DATABASE}
+        env = {
+            **os.environ,
+            "MONGODB_URI": database.uri,
+            "MONGODB_DB": DATABASE,
+            "AUTH_MODE": "off",
+        }
         env["PYTHONPATH"] = str(ROOT)
         cases = {
             "ours": (

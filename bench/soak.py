@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import os
 import random
 import time
 import uuid
@@ -27,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from bench.common import percentile
+from bench.common import percentile, use_database
 from tests.support.app_server import AppServer
 from tests.support.builders import student_body
 from tests.support.events import build_event
@@ -119,7 +118,7 @@ def handler_soak(invocations: int) -> dict[str, float]:
     import logging
 
     with WireServer() as database:
-        os.environ.update(MONGODB_URI=database.uri, MONGODB_DB="soak_handler")
+        use_database(MONGODB_URI=database.uri, MONGODB_DB="soak_handler")
         from functions import students
 
         logging.getLogger("api_core").setLevel(logging.WARNING)

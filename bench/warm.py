@@ -12,7 +12,6 @@ Connections opened after the first invocation are counted from the server
 from __future__ import annotations
 
 import gc
-import os
 import statistics
 import sys
 import time
@@ -21,7 +20,7 @@ from typing import Any
 
 from pymongo import MongoClient
 
-from bench.common import run_cli
+from bench.common import run_cli, use_database
 from tests.support.events import build_event
 from tests.support.lambda_context import FakeLambdaContext
 from tests.support.wire_server import WireServer
@@ -70,7 +69,7 @@ def measure(handler: Handler, event: dict[str, Any], count: int) -> list[float]:
 
 def run(invocations: int, rounds: int) -> dict[str, dict[str, float]]:
     with WireServer() as server:
-        os.environ.update(MONGODB_URI=server.uri, MONGODB_DB="bench_warm")
+        use_database(MONGODB_URI=server.uri, MONGODB_DB="bench_warm")
         import logging
 
         from bench.baselines import make_bare_framework_handler, make_handwritten_handler

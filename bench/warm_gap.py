@@ -22,7 +22,7 @@ import os
 import statistics
 from typing import Annotated, Any
 
-from bench.common import markdown_table, percentile, run_cli
+from bench.common import markdown_table, percentile, run_cli, use_database
 from tests.support.events import build_event
 from tests.support.wire_server import WireServer
 
@@ -105,7 +105,7 @@ def run(invocations: int, rounds: int) -> dict[str, dict[str, float]]:
     from bench.warm import measure, seed
 
     with WireServer() as server, open(os.devnull, "w") as devnull:
-        os.environ.update(MONGODB_URI=server.uri, MONGODB_DB="bench_gap", LOG_LEVEL="WARNING")
+        use_database(MONGODB_URI=server.uri, MONGODB_DB="bench_gap", LOG_LEVEL="WARNING")
         ids = seed()
         for handler in logging.getLogger("api_core").handlers:
             if isinstance(handler, logging.StreamHandler):

@@ -19,7 +19,7 @@ from tests.support.wire_server import WireServer
 
 @pytest.fixture(scope="session", autouse=True)
 def no_settings_from_the_shell() -> Iterator[None]:
-    """The suite runs on the defaults, whatever the shell running pytest exported.
+    """The suite runs on the defaults (authentication off), whatever the shell exported.
 
     For the whole session, so that servers started by session- or module-scoped
     fixtures do not inherit them either. The names come from the settings class
@@ -30,6 +30,9 @@ def no_settings_from_the_shell() -> Iterator[None]:
         for name in list(os.environ):
             if name.lower() in Settings.model_fields:
                 patch.delenv(name)
+        # The default is closed (gateway); most tests exercise the API itself, open.
+        # The tests of authentication set their own mode.
+        patch.setenv("AUTH_MODE", "off")
         yield
 
 

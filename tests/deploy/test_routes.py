@@ -146,6 +146,8 @@ def invocations(
         env = {
             **sam_build.env,
             **deployed_environment(deploy, function),
+            # What the deploy resolves AUTH_AUDIENCE's Ref to: the user pool's app client.
+            "AUTH_AUDIENCE": STAFF_CLAIMS["client_id"],
             **UNREACHABLE_DATABASE,
             "PYTHONPATH": f"{sam_build.artifact(function)}:{layer}",
             "PYTHONDONTWRITEBYTECODE": "1",  # the packages are read-only on Lambda

@@ -147,7 +147,9 @@ class AuthApp:
 
     def staff_token(self) -> str:
         """An access token as Cognito issues them (client_id, no aud) for a staff member."""
-        return self.issuer.token(None, client_id=CLIENT_ID, **{STAFF_CLAIM: ["staff"]})
+        return self.issuer.token(
+            None, client_id=CLIENT_ID, token_use="access", **{STAFF_CLAIM: ["staff"]}
+        )
 
 
 @pytest.fixture(scope="package")

@@ -194,7 +194,7 @@ def test_invalid_or_expired_token_goes_back_to_sign_in_with_a_message(
         session["access_token"] = f"{header}.{payload}.{signature[::-1]}"
     elif damage == "expired":  # the API finds out: exp is in the past
         session["access_token"] = auth_app.issuer.token(
-            None, ttl=-120, client_id=CLIENT_ID, **{STAFF_CLAIM: ["staff"]}
+            None, ttl=-120, client_id=CLIENT_ID, token_use="access", **{STAFF_CLAIM: ["staff"]}
         )
     else:  # the page finds out before asking the API
         session["expires_at"] = 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,11 +9,10 @@ import pytest
 from api_core.settings import get_settings
 from functions import courses, enrollments, health, students
 from tests.support.builders import course_body, enrollment_body, student_body
+from tests.support.claims import CLIENT_ID, STAFF, STUDENT, use_gateway_auth
 from tests.support.events import EventShape, build_event, response_headers, response_json
 from tests.support.lambda_context import FakeLambdaContext
 
-STAFF = {"sub": "staff-1", "cognito:groups": ["staff"]}
-STUDENT = {"sub": "student-1", "cognito:groups": ["students"]}
 HANDLERS = {"students": students.handler, "courses": courses.handler}
 HANDLERS["enrollments"] = enrollments.handler
 
@@ -23,10 +21,8 @@ pytestmark = pytest.mark.usefixtures("live_settings")
 
 
 @pytest.fixture(autouse=True)
-def gateway_auth(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("AUTH_MODE", "gateway")
-    get_settings.cache_clear()
-    yield
+def gateway_auth(monkeypatch: pytest.MonkeyPatch) -> None:
+    use_gateway_auth(monkeypatch)
 
 
 def call(
@@ -132,3 +128,65 @@ def test_health_and_auth_config_stay_public() -> None:
     assert health_response["statusCode"] == 200
     assert config["statusCode"] == 200
     assert response_json(config)["enabled"] is True
+
+
+@pytest.mark.parametrize(
+    ("groups", "is_staff"),
+    [
+        ("[staff]", True),  # a one-element array, as the HTTP API renders it
+        ("[teachers staff]", True),
+        ("staff", True),  # a claim that is a plain string
+        ("x,staff", False),  # a group whose name holds a comma
+        ("staff]", False),
+        ("[staff", False),
+        ("[x,staff]", False),
+        ("[staffers]", False),
+        ("[]", False),
+        ("", False),
+    ],
+)
+def test_the_gateways_list_claim_format_is_read_exactly(groups: str, is_staff: bool) -> None:
+    claims = {**STAFF, "cognito:groups": groups}
+
+    response = call("courses", "POST", "/api/courses", claims, course_body())
+
+    assert response["statusCode"] == (201 if is_staff else 403)
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {**STAFF, "token_use": "id", "aud": CLIENT_ID},  # an ID token
+        {**STAFF, "client_id": "another-client"},
+        {key: value for key, value in STAFF.items() if key != "token_use"},
+    ],
+    ids=["id-token", "another-client", "no-token-use"],
+)
+def test_only_access_tokens_for_this_app_client_get_in(claims: dict[str, Any]) -> None:
+    response = call("courses", "GET", "/api/courses", claims)
+
+    assert response["statusCode"] == 401
+    assert response_json(response)["detail"] == "The access token is not meant for this API."
+
+
+def test_with_another_provider_the_audience_must_name_this_api(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AUTH_PROVIDER", "oidc")
+    monkeypatch.setenv("AUTH_AUDIENCE", "https://records.example.org")
+    get_settings.cache_clear()
+    ours = {"sub": "u1", "cognito:groups": ["staff"]}
+
+    foreign = call("courses", "GET", "/api/courses", {**ours, "aud": "https://other.example.org"})
+    # The case: another API's token, though its client_id is this API's name.
+    borrowed = call(
+        "courses",
+        "GET",
+        "/api/courses",
+        {**ours, "aud": "https://other.example.org", "client_id": "https://records.example.org"},
+    )
+    listed = call(
+        "courses", "GET", "/api/courses", {**ours, "aud": "[https://records.example.org x]"}
+    )
+
+    assert (foreign["statusCode"], borrowed["statusCode"], listed["statusCode"]) == (401, 401, 200)

@@ -17,9 +17,9 @@ import pytest
 from fastapi import APIRouter, Response
 
 from api_core.lambda_handler import make_handler
-from api_core.settings import get_settings
 from functions import students
 from tests.support.builders import student_body
+from tests.support.claims import STAFF, use_gateway_auth
 from tests.support.events import (
     EVENT_SHAPES,
     EventShape,
@@ -148,11 +148,9 @@ def test_every_field_of_an_event_with_claims_gets_an_answer_in_gateway_auth_mode
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("AUTH_MODE", "gateway")
-    get_settings.cache_clear()
-    staff = {"sub": "staff-1", "cognito:groups": ["staff"]}
+    use_gateway_auth(monkeypatch)
     bases = {
-        "claims": build_event(shape, "POST", "/api/students", body=student_body(), claims=staff)
+        "claims": build_event(shape, "POST", "/api/students", body=student_body(), claims=STAFF)
     }
 
     failures = mutation_failures(bases, log_lines)

@@ -109,7 +109,12 @@ def guarded_server(
     database: str,
     issuer: StandInIssuer,
 ) -> Iterator[AppServer]:
-    settings = {"AUTH_MODE": "verify", "AUTH_ISSUER": issuer.url, "AUTH_AUDIENCE": AUDIENCE}
+    settings = {
+        "AUTH_MODE": "verify",
+        "AUTH_ISSUER": issuer.url,
+        "AUTH_PROVIDER": "oidc",  # the stand-in's tokens name this API in `aud`
+        "AUTH_AUDIENCE": AUDIENCE,
+    }
     with _serve(wire_server, tmp_path_factory, f"{database}_auth", **settings) as server:
         yield server
 

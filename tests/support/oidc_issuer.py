@@ -68,6 +68,11 @@ class OAuthError(Exception):
 class StandInIssuer:
     def __init__(self) -> None:
         self.private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        # The keys its JWKS publishes (key id -> private key): a test can rotate them.
+        self.keys: dict[str, rsa.RSAPrivateKey] = {KEY_ID: self.private_key}
+        self.jwks_fetches = 0
+        # While set, /jwks and the discovery document accept and never answer.
+        self.hang = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -84,10 +89,19 @@ class StandInIssuer:
         self._thread.join()
 
     def jwks(self) -> dict[str, Any]:
-        public = json.loads(RSAAlgorithm.to_jwk(self.private_key.public_key()))
-        return {"keys": [{**public, "kid": KEY_ID, "alg": "RS256", "use": "sig"}]}
+        keys = []
+        for kid, private_key in self.keys.items():
+            public = json.loads(RSAAlgorithm.to_jwk(private_key.public_key()))
+            keys.append({**public, "kid": kid, "alg": "RS256", "use": "sig"})
+        return {"keys": keys}
 
-    def token(self, audience: str | None, ttl: int = 300, **claims: Any) -> str:
+    def rotate(self) -> str:
+        """Publish a new signing key beside the others; its key id."""
+        kid = f"stand-in-key-{len(self.keys) + 1}"
+        self.keys[kid] = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        return kid
+
+    def token(self, audience: str | None, ttl: int = 300, kid: str = KEY_ID, **claims: Any) -> str:
         """A signed token; audience None leaves out `aud`, as Cognito's access tokens do."""
         now = int(time.time())
         payload = {
@@ -98,7 +112,8 @@ class StandInIssuer:
             "exp": now + ttl,
             **claims,
         }
-        return jwt.encode(payload, self.private_key, algorithm="RS256", headers={"kid": KEY_ID})
+        key = self.keys.get(kid, self.private_key)
+        return jwt.encode(payload, key, algorithm="RS256", headers={"kid": kid})
 
     def enable_sign_in(self, client_id: str, redirect_uris: set[str]) -> SignInClient:
         """Serves /authorize, /token and /logout for one public client, Cognito-style."""
@@ -228,6 +243,10 @@ class StandInIssuer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
                 path = self.path.split("?", 1)[0]
+                if path in ("/jwks", "/.well-known/openid-configuration"):
+                    issuer.jwks_fetches += path == "/jwks"
+                    while issuer.hang.is_set():  # a provider that accepts, then stalls
+                        time.sleep(0.05)
                 if path == "/.well-known/openid-configuration":
                     self._json(
                         {

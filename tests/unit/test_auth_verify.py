@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Callable, Iterator
 
+import httpx
 import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from fastapi.testclient import TestClient
 
-from api_core import auth
 from api_core.settings import get_settings
 from tests.support.builders import course_body
+from tests.support.loops import run_in_own_loop
 from tests.support.oidc_issuer import KEY_ID, StandInIssuer
+from tests.support.wire_server import free_port
 
 AUDIENCE = "student-records-web"
 
@@ -26,14 +30,15 @@ def issuer() -> Iterator[StandInIssuer]:
 
 @pytest.fixture(autouse=True)
 def verify_mode(issuer: StandInIssuer, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Tokens for this API carry its identifier in `aud` (AUTH_PROVIDER=oidc)."""
     monkeypatch.setenv("AUTH_MODE", "verify")
     monkeypatch.setenv("AUTH_ISSUER", issuer.url)
+    monkeypatch.setenv("AUTH_PROVIDER", "oidc")
     monkeypatch.setenv("AUTH_AUDIENCE", AUDIENCE)
     monkeypatch.setenv("AUTH_STAFF_CLAIM", "groups")
     get_settings.cache_clear()
-    auth._jwks_client.cache_clear()
     yield
-    auth._jwks_client.cache_clear()
+    issuer.hang.clear()
 
 
 def resigned_with_another_key(token: str) -> str:
@@ -122,3 +127,159 @@ def test_verify_mode_without_issuer_is_a_configuration_error(
 
     with pytest.raises(ValueError, match="AUTH_ISSUER"):
         get_settings()
+
+
+# --- Keys that rotate, and a provider that fails -------------------------------------
+
+
+def test_a_key_published_after_the_first_fetch_works_on_its_first_use(
+    client: TestClient, issuer: StandInIssuer
+) -> None:
+    assert client.get("/api/courses", headers=bearer(staff_token(issuer))).status_code == 200
+    fetches = issuer.jwks_fetches
+    new_kid = issuer.rotate()
+
+    response = client.post(
+        "/api/courses", json=course_body(), headers=bearer(staff_token(issuer, new_kid))
+    )
+
+    assert response.status_code == 201
+    assert issuer.jwks_fetches == fetches + 1
+
+
+def test_a_removed_key_is_refused_once_the_keys_are_refreshed(
+    client: TestClient, issuer: StandInIssuer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUTH_KEYS_LIFETIME_S", "0")  # every use finds the keys due a refresh
+    monkeypatch.setenv("AUTH_KEYS_MIN_REFETCH_S", "0")
+    get_settings.cache_clear()
+    old_token = staff_token(issuer)
+    assert client.get("/api/courses", headers=bearer(old_token)).status_code == 200
+    issuer.rotate()
+    withdrawn = issuer.keys.pop(KEY_ID)
+
+    statuses = [
+        client.get("/api/courses", headers=bearer(old_token)).status_code for _ in range(50)
+    ]
+
+    issuer.keys[KEY_ID] = withdrawn
+    # Served from the known keys while the refresh runs in the background, then refused.
+    assert 401 in statuses
+    first_refusal = statuses.index(401)
+    assert set(statuses[:first_refusal]) <= {200} and set(statuses[first_refusal:]) == {401}
+
+
+def test_made_up_key_ids_cost_one_fetch_however_many_arrive_at_once(
+    client: TestClient, issuer: StandInIssuer
+) -> None:
+    claims = jwt.decode(staff_token(issuer), options={"verify_signature": False})
+    forged = [
+        jwt.encode(claims, issuer.private_key, algorithm="RS256", headers={"kid": f"made-up-{n}"})
+        for n in range(20)
+    ]
+    fetches = issuer.jwks_fetches
+
+    async def all_at_once() -> list[int]:
+        transport = httpx.ASGITransport(app=client.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://api") as http:
+            responses = await asyncio.gather(
+                *(http.get("/api/courses", headers=bearer(token)) for token in forged)
+            )
+        return [response.status_code for response in responses]
+
+    assert run_in_own_loop(all_at_once()) == [401] * 20
+    assert issuer.jwks_fetches - fetches == 1
+
+
+def test_a_hung_provider_holds_up_no_request_whose_key_is_known(
+    client: TestClient, issuer: StandInIssuer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUTH_KEYS_LIFETIME_S", "0")
+    monkeypatch.setenv("AUTH_PROVIDER_TIMEOUT_MS", "500")
+    get_settings.cache_clear()
+    token = staff_token(issuer)
+    assert client.get("/api/courses", headers=bearer(token)).status_code == 200
+    issuer.hang.set()
+
+    known = [client.get("/api/courses", headers=bearer(token)).status_code for _ in range(3)]
+    started = time.perf_counter()
+    unknown = client.get("/api/courses", headers=bearer(staff_token(issuer, issuer.rotate())))
+    elapsed = time.perf_counter() - started
+
+    assert known == [200, 200, 200]
+    assert_provider_unavailable(unknown)
+    assert elapsed < 2
+
+
+@pytest.mark.parametrize("outage", ["hung", "refused"])
+def test_an_unreachable_provider_is_a_503_not_a_401(
+    client: TestClient, issuer: StandInIssuer, monkeypatch: pytest.MonkeyPatch, outage: str
+) -> None:
+    if outage == "hung":
+        issuer.hang.set()
+    else:
+        monkeypatch.setenv("AUTH_ISSUER", f"http://127.0.0.1:{free_port()}")
+        get_settings.cache_clear()
+    started = time.perf_counter()
+
+    response = client.get("/api/courses", headers=bearer(staff_token(issuer)))
+
+    assert_provider_unavailable(response)
+    assert time.perf_counter() - started < 2
+
+
+def test_an_es256_token_naming_the_rsa_key_is_401_not_500(
+    client: TestClient, issuer: StandInIssuer
+) -> None:
+    claims = jwt.decode(staff_token(issuer), options={"verify_signature": False})
+    ec_key = ec.generate_private_key(ec.SECP256R1())
+    token = jwt.encode(claims, ec_key, algorithm="ES256", headers={"kid": KEY_ID})
+
+    response = client.get("/api/courses", headers=bearer(token))
+
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    ("claims", "accepted"),
+    [
+        ({"token_use": "access", "client_id": AUDIENCE}, True),
+        ({"token_use": "id", "aud": AUDIENCE}, False),  # an ID token
+        ({"token_use": "access", "client_id": "another-app", "aud": AUDIENCE}, False),
+        ({"client_id": AUDIENCE}, False),
+    ],
+    ids=["access-token", "id-token", "another-client", "no-token-use"],
+)
+def test_cognito_tokens_must_be_access_tokens_for_this_client(
+    client: TestClient,
+    issuer: StandInIssuer,
+    monkeypatch: pytest.MonkeyPatch,
+    claims: dict[str, str],
+    accepted: bool,
+) -> None:
+    monkeypatch.setenv("AUTH_PROVIDER", "cognito")
+    get_settings.cache_clear()
+    token = issuer.token(None, groups=["staff"], **claims)
+
+    response = client.get("/api/courses", headers=bearer(token))
+
+    assert response.status_code == (200 if accepted else 401)
+
+
+def test_another_apis_token_is_refused_even_if_its_client_id_is_ours(
+    client: TestClient, issuer: StandInIssuer
+) -> None:
+    token = issuer.token("another-api", groups=["staff"], client_id=AUDIENCE)
+
+    assert client.get("/api/courses", headers=bearer(token)).status_code == 401
+
+
+def staff_token(issuer: StandInIssuer, kid: str = KEY_ID) -> str:
+    return issuer.token(AUDIENCE, kid=kid, groups=["staff"])
+
+
+def assert_provider_unavailable(response: httpx.Response) -> None:
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == str(get_settings().retry_after_seconds)
+    assert response.json()["type"] == "/problems/identity-provider-unavailable"
