@@ -65,7 +65,8 @@ async function request(method, path, { query, body, etag, signal } = {}) {
   const data = response.status === 204 || !type.includes("json") ? null : await response.json();
   if (response.status === 503) {
     const retryAfter = Number(response.headers.get("Retry-After")) || 5;
-    connection.dispatchEvent(new CustomEvent("unavailable", { detail: { retryAfter, reason: "database" } }));
+    const reason = data?.type === "/problems/identity-provider-unavailable" ? "sign-in" : "database";
+    connection.dispatchEvent(new CustomEvent("unavailable", { detail: { retryAfter, reason } }));
     throw new ApiError(503, data, retryAfter);
   }
   connection.dispatchEvent(new Event("available"));

@@ -7,6 +7,12 @@ import { connection, health } from "./api.js";
 const MIN_POLL_S = 1;
 const MAX_POLL_S = 30;
 
+const TITLES = {
+  offline: "Can’t reach the server.",
+  database: "Can’t reach the database.",
+  "sign-in": "Can’t check your sign-in right now.",
+};
+
 let timer = null;
 let down = false;
 
@@ -17,8 +23,7 @@ export function watchConnection() {
 
 function showBanner({ retryAfter, reason }) {
   const banner = document.getElementById("connection-banner");
-  document.getElementById("connection-title").textContent =
-    reason === "offline" ? "Can’t reach the server." : "Can’t reach the database.";
+  document.getElementById("connection-title").textContent = TITLES[reason] ?? TITLES.database;
   banner.hidden = false;
   down = true;
   schedulePoll(retryAfter);

@@ -23,7 +23,7 @@ export function capitalise(text) {
 export function describe(error) {
   if (!error || error.name !== "ApiError") return "Something went wrong. Please try again.";
   if (error.status === 0) return "The server cannot be reached. Check your connection and try again.";
-  if (error.status === 503) return "The database is unreachable right now. Try again in a moment.";
+  if (error.status === 503) return error.problem?.detail || "The service is unavailable right now. Try again in a moment.";
   if (error.status === 401) return "Your session has ended. Sign in again.";
   if (error.status === 403) return "Only staff can change records.";
   if (error.status === 404) return "This record no longer exists. It may have been deleted.";
