@@ -20,7 +20,8 @@ from api_core.settings import Settings, get_settings
 
 Claims = Mapping[str, Any]
 
-PUBLIC_PATHS = frozenset({"/api/health", "/api/auth/config", "/api/docs", "/api/openapi.json"})
+PUBLIC_PATHS = frozenset({"/api/health", "/api/auth/config", "/api/openapi.json"})
+PUBLIC_PREFIXES = ("/api/docs",)  # the docs page and its files
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 logger = logging.getLogger(__name__)
@@ -172,6 +173,7 @@ class AuthGuard:
             or scope["type"] != "http"
             or not scope["path"].startswith("/api/")
             or scope["path"] in PUBLIC_PATHS
+            or scope["path"].startswith(PUBLIC_PREFIXES)
             or scope["method"] == "OPTIONS"
         ):
             await self.app(scope, receive, send)

@@ -9,6 +9,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api_core.auth import AuthGuard
 from api_core.database import RequestDeadline
+from api_core.docs import OPENAPI_URL, add_docs
 from api_core.errors import register_error_handlers
 from api_core.guard import RequestGuard
 from api_core.settings import get_settings
@@ -18,12 +19,14 @@ def create_app(routers: Iterable[APIRouter], *, with_docs: bool = False) -> Fast
     app = FastAPI(
         title="Student records API",
         version="1.0.0",
-        docs_url="/api/docs" if with_docs else None,
+        docs_url=None,  # api_core/docs.py serves them without a CDN
         redoc_url=None,
-        openapi_url="/api/openapi.json" if with_docs else None,
+        openapi_url=OPENAPI_URL if with_docs else None,
     )
     for router in routers:
         app.include_router(router)
+    if with_docs:
+        add_docs(app)
     register_error_handlers(app)
     # The last one added runs first: CORS, the body guard, auth, then the deadline.
     app.add_middleware(RequestDeadline)
