@@ -39,9 +39,15 @@ async def ensure_indexes(database: Database) -> None:
 
 async def migrate_configured_database(settings: Settings) -> None:
     client = create_client(settings)
+    database = client[settings.mongodb_db]
     try:
+        # Inside pymongo.timeout() finding a server may take the whole deadline (the
+        # driver ignores serverSelectionTimeoutMS there), so reach the database within
+        # the usual budget first: an unreachable one fails in seconds, not minutes.
+        with pymongo.timeout(settings.mongodb_timeout_ms / 1000):
+            await database.command("ping")
         with pymongo.timeout(DEADLINE_SECONDS):
-            await migrate(client[settings.mongodb_db])
+            await migrate(database)
     finally:
         await client.close()
 
