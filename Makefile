@@ -117,6 +117,8 @@ build-EnrollmentsFunction:
 	$(call lambda-function,enrollments)
 build-HealthFunction:
 	$(call lambda-function,health)
+build-MigrateFunction:
+	$(call lambda-function,migrate)
 
 build-DependenciesLayer: | $(UV_VENV)/.uv-$(UV_VERSION)
 	set -o pipefail; \

@@ -1,11 +1,12 @@
 """The deploy step: create the indexes and bring stored records up to date.
 
 Run it before the API serves: `python -m api_core.migrate` (against MONGODB_URI and
-MONGODB_DB). `make run` and the tests run it first; on AWS the stack runs it on
-every deploy (functions/migrate.py). Not on the request path: ensuring indexes on
-first use would cost every cold start of every function a round of createIndexes,
-and a server that refuses the command would turn that into an outage. Every step
-is idempotent, so running it again is always safe.
+MONGODB_DB). `make run` and the tests run it first; on AWS the stack's
+DatabaseMigration custom resource runs it (functions/migrate.py) when the stack is
+created and whenever a deploy changes its code (see template.yaml). Not on the
+request path: ensuring indexes on first use would cost every cold start of every
+function a round of createIndexes, and a server that refuses the command would turn
+that into an outage. Every step is idempotent, so running it again is always safe.
 """
 
 from __future__ import annotations
@@ -52,13 +53,18 @@ async def migrate_configured_database(settings: Settings) -> None:
         await client.close()
 
 
-def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+def migrate_from_environment() -> None:
+    """The deploy step against the database the environment names (see Settings)."""
     settings = get_settings()
     asyncio.run(migrate_configured_database(settings))
     logger.info(
         "migrated database %r: indexes and reference claims are up to date", settings.mongodb_db
     )
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    migrate_from_environment()
 
 
 if __name__ == "__main__":
