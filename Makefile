@@ -134,6 +134,8 @@ build-EnrollmentsFunction:
 	$(call lambda-function,enrollments,$(WITHOUT_IMPORTS))
 build-HealthFunction:
 	$(call lambda-function,health,$(WITHOUT_IMPORTS))
+build-MigrateFunction:
+	$(call lambda-function,migrate,$(WITHOUT_IMPORTS))
 
 build-DependenciesLayer: | $(UV_VENV)/.uv-$(UV_VERSION)
 	set -o pipefail; \

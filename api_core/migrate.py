@@ -1,11 +1,12 @@
 """The deploy step: create the indexes and bring stored records up to date.
 
 Run it before the API serves: `python -m api_core.migrate` (against MONGODB_URI and
-MONGODB_DB). `make run` and the tests run it first; on AWS the stack runs it on
-every deploy (functions/migrate.py). Not on the request path: ensuring indexes on
-first use would cost every cold start of every function a round of createIndexes,
-and a server that refuses the command would turn that into an outage. Every step
-is idempotent, so running it again is always safe.
+MONGODB_DB). `make run` and the tests run it first; on AWS the stack's
+DatabaseMigration custom resource runs it (functions/migrate.py) when the stack is
+created and whenever a deploy changes its code (see template.yaml). Not on the
+request path: ensuring indexes on first use would cost every cold start of every
+function a round of createIndexes, and a server that refuses the command would turn
+that into an outage. Every step is idempotent, so running it again is always safe.
 """
 
 from __future__ import annotations
@@ -39,20 +40,31 @@ async def ensure_indexes(database: Database) -> None:
 
 async def migrate_configured_database(settings: Settings) -> None:
     client = create_client(settings)
+    database = client[settings.mongodb_db]
     try:
+        # Inside pymongo.timeout() finding a server may take the whole deadline (the
+        # driver ignores serverSelectionTimeoutMS there), so reach the database within
+        # the usual budget first: an unreachable one fails in seconds, not minutes.
+        with pymongo.timeout(settings.mongodb_timeout_ms / 1000):
+            await database.command("ping")
         with pymongo.timeout(DEADLINE_SECONDS):
-            await migrate(client[settings.mongodb_db])
+            await migrate(database)
     finally:
         await client.close()
 
 
-def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+def migrate_from_environment() -> None:
+    """The deploy step against the database the environment names (see Settings)."""
     settings = get_settings()
     asyncio.run(migrate_configured_database(settings))
     logger.info(
         "migrated database %r: indexes and reference claims are up to date", settings.mongodb_db
     )
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    migrate_from_environment()
 
 
 if __name__ == "__main__":

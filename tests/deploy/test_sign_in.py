@@ -101,7 +101,7 @@ def test_default_deploy_runs_every_function_in_gateway_mode_with_the_staff_rule(
     template: dict[str, Any], deploy: Deploys
 ) -> None:
     variables = environments(deploy())
-    assert len(variables) == 4
+    assert len(variables) == 5  # the four API functions and the migration's
     for logical_id, env in variables.items():
         assert env["AUTH_MODE"] == "gateway", logical_id
         assert env["AUTH_STAFF_CLAIM"] == {"Ref": "StaffClaim"}, logical_id

@@ -58,13 +58,18 @@ def load_template(path: Path) -> dict[str, Any]:
     return template
 
 
-def transform(template: Path, parameters: dict[str, str]) -> dict[str, Any]:
+def transform(
+    template: Path, parameters: dict[str, str], artifacts: dict[str, str] | None = None
+) -> dict[str, Any]:
     """The CloudFormation a deploy of `template` with `parameters` creates (offline).
 
     See transform_template.py: the template's transforms, run by SAM's translator.
+    `artifacts` maps a logical id to the S3 URI `sam deploy` would have uploaded its
+    code to (a new one for new code); the others get a fixed one.
     """
     script = Path(__file__).with_name("transform_template.py")
-    result = run([require(SAM_PYTHON), script, template, json.dumps(parameters)])
+    arguments = [script, template, json.dumps(parameters), json.dumps(artifacts or {})]
+    result = run([require(SAM_PYTHON), *arguments])
     assert result.returncode == 0, result.stderr
     cloudformation: dict[str, Any] = json.loads(result.stdout)
     return cloudformation

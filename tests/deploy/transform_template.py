@@ -1,8 +1,10 @@
 """Turn template.yaml into the CloudFormation that a deploy with given parameters creates.
 
 Run with the SAM virtual environment's Python (it has aws-sam-translator):
-`python transform_template.py TEMPLATE PARAMETERS_JSON`; prints JSON. It does what
-CloudFormation does with the template's two transforms, offline and in order:
+`python transform_template.py TEMPLATE PARAMETERS_JSON [ARTIFACTS_JSON]`; prints JSON.
+ARTIFACTS_JSON maps a logical id to the S3 URI of its uploaded code, which `sam
+deploy` names after the code's hash. It does what CloudFormation does with the
+template's two transforms, offline and in order:
 
 1. AWS::LanguageExtensions: here, only what the template uses it for, resolving
    every Fn::If from the parameters (Fn::If selecting AWS::NoValue drops the key).
@@ -75,6 +77,7 @@ def resolve_ifs(node: Any, conditions: Conditions) -> Any:
 
 def main() -> None:
     template_file, overrides = sys.argv[1], json.loads(sys.argv[2])
+    artifacts: dict[str, str] = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
     with open(template_file) as source:
         template: dict[str, Any] = yaml_parse(source.read())
     parameters = {
@@ -103,7 +106,8 @@ def main() -> None:
     for logical_id, resource in expanded["Resources"].items():
         for uri in ("CodeUri", "ContentUri"):
             if uri in resource.get("Properties", {}):
-                resource["Properties"][uri] = f"s3://deploy-artifacts/{logical_id}.zip"
+                default = f"s3://deploy-artifacts/{logical_id}.zip"
+                resource["Properties"][uri] = artifacts.get(logical_id, default)
     # The translator reads the region from boto3's usual places; no request is made.
     os.environ["AWS_DEFAULT_REGION"] = REGION
     json.dump(transform(expanded, parameters, NoManagedPolicies()), sys.stdout)

@@ -15,6 +15,7 @@ class FakeLambdaContext:
     aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     log_group_name: str = "/aws/lambda/students"
     log_stream_name: str = "2026/11/26/[$LATEST]0123456789abcdef"
+    remaining_time_ms: int = 10_000
 
     def get_remaining_time_in_millis(self) -> int:
-        return 10_000
+        return self.remaining_time_ms

@@ -1,0 +1,6 @@
+"""Lambda function behind the DatabaseMigration custom resource: runs api_core.migrate."""
+
+from api_core.custom_resource import custom_resource_handler
+from api_core.migrate import migrate_from_environment
+
+handler = custom_resource_handler(migrate_from_environment)
