@@ -68,7 +68,9 @@ async def one_trial(client: httpx.AsyncClient, doomed: str) -> dict[str, Any]:
 
 
 async def race(base_url: str, doomed: str) -> list[dict[str, Any]]:
-    limits = httpx.Limits(max_connections=AT_ONCE * 5)
+    # Idle connections are dropped well before uvicorn's 5 s keep-alive timeout, so a
+    # request never goes out on a connection the server is closing (a ReadError).
+    limits = httpx.Limits(max_connections=AT_ONCE * 5, keepalive_expiry=1)
     async with httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits) as client:
         trials: list[dict[str, Any]] = []
         for _ in range(TRIALS // AT_ONCE):
