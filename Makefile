@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 REPO_ROOT := $(dir $(abspath $(firstword $(MAKEFILE_LIST))))
 
-.PHONY: run test check lint typecheck lock bench clean
+.PHONY: run seed test check lint typecheck lock bench clean
 
 # --- Installs ----------------------------------------------------------------------
 # pyproject.toml declares the ranges we accept; uv.lock pins every package to one
@@ -61,10 +61,30 @@ run: $(BIN)/.installed
 		kill -0 $$db_pid 2>/dev/null || { echo "make run: the embedded database did not start" >&2; exit 1; }; \
 		sleep 0.1; \
 	done; \
-	echo "Embedded MongoDB-wire server on 127.0.0.1:$$db_port (data in .data/)"; \
+	echo "Embedded MongoDB-wire server at $$MONGODB_URI (data in .data/);" \
+		"demo data: MONGODB_URI=$$MONGODB_URI make seed"; \
 	$(BIN)/python -m api_core.migrate || exit 1; \
 	$(UVICORN) & \
 	wait $$!
+
+# A demo school through the importer: about 500 students (names in many languages), 40
+# courses and 2,000 enrollments over three terms, generated the same every time by
+# tests/support/demo_school.py, then imported by `python -m api_core.imports` in the order
+# students, courses, enrollments. Into MONGODB_URI (and MONGODB_DB): while `make run`
+# runs, the URI it printed. It starts nothing; running it again changes nothing.
+SEED_OPTIONS ?=
+seed: $(BIN)/.installed
+	@if [ -z "$$MONGODB_URI" ]; then \
+		echo "make seed: set MONGODB_URI to the database to fill; \`make run\` prints the" \
+			"embedded database's: MONGODB_URI=mongodb://127.0.0.1:PORT make seed" >&2; \
+		exit 2; \
+	fi
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	$(BIN)/python -m tests.support.demo_school "$$dir" $(SEED_OPTIONS) && \
+	$(BIN)/python -m api_core.migrate && \
+	for kind in students courses enrollments; do \
+		$(BIN)/python -m api_core.imports $$kind "$$dir/$$kind.csv" || exit 1; \
+	done
 
 # The whole suite: lint, types, and every test (the browser tests need Chromium).
 test: lint typecheck

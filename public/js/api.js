@@ -1,5 +1,6 @@
-// Every request the page makes goes through this module, so that auth (a bearer
-// token, later) and the "database unavailable" signal live in one place.
+// Every request the page makes goes through this module, so that auth (the bearer
+// token) and the "database unavailable" signal live in one place. The one request
+// that may go elsewhere is an import's upload (uploadImportFile).
 
 const BASE = "/api";
 
@@ -41,19 +42,20 @@ async function request(method, path, { query, body, etag, signal } = {}) {
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, value);
   }
-  const headers = { Accept: "application/json, application/problem+json" };
+  const headers = {};
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (etag) headers["If-Match"] = etag;
+  return send(method, url, { headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+}
+
+/** One request to the API (never another origin: it carries the token). */
+async function send(method, url, { headers, body, signal }) {
+  headers = { Accept: "application/json, application/problem+json", ...headers };
   if (bearerToken) headers.Authorization = `Bearer ${bearerToken}`;
 
   let response;
   try {
-    response = await fetch(url, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal,
-    });
+    response = await fetch(url, { method, headers, body, signal });
   } catch (error) {
     if (error.name === "AbortError") throw error;
     const problem = { title: "Offline", detail: "The server cannot be reached. Check your connection." };
@@ -114,6 +116,48 @@ export function update(resource, id, changes, etag) {
 
 export function remove(resource, id, etag) {
   return request("DELETE", `/${resource}/${encodeURIComponent(id)}`, { etag });
+}
+
+/** A new import of `kind` ("students", "courses", "enrollments"): its record, with `upload`. */
+export async function startImport(kind, fileName) {
+  const { data } = await request("POST", "/imports", { body: { kind, file_name: fileName.slice(0, 255) } });
+  return data;
+}
+
+/**
+ * Sends an import's file as its `upload` says: one request with the file as its body.
+ * Locally that is the API itself, which needs the token; on AWS it is a presigned URL
+ * on another origin (S3), which must never see it.
+ */
+export async function uploadImportFile(upload, file) {
+  const url = new URL(upload.url, window.location.origin);
+  if (url.origin === window.location.origin) {
+    await send(upload.method, url, { headers: upload.headers, body: file });
+    return;
+  }
+  let response;
+  try {
+    response = await fetch(url, { method: upload.method, headers: upload.headers, body: file, credentials: "omit" });
+  } catch {
+    throw new UploadError("The file could not be sent to the storage service. Check your connection, then start the import again.");
+  }
+  if (!response.ok) {
+    throw new UploadError(`The storage service refused the file (HTTP ${response.status}). Start the import again.`);
+  }
+}
+
+/** Sending an import's file to another origin failed; its message is for people. */
+export class UploadError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "UploadError";
+  }
+}
+
+/** An import's progress and report: {status, rows_total, rows_done, rows_failed, failures, error}. */
+export async function getImport(id, { signal } = {}) {
+  const { data } = await request("GET", `/imports/${encodeURIComponent(id)}`, { signal });
+  return data;
 }
 
 /** How the page signs in: {enabled: false}, or the provider's client id and URLs. */

@@ -21,6 +21,7 @@ export function capitalise(text) {
 
 /** A one-line explanation of a failed request, for places with no field to point at. */
 export function describe(error) {
+  if (error?.name === "UploadError") return error.message;
   if (!error || error.name !== "ApiError") return "Something went wrong. Please try again.";
   if (error.status === 0) return "The server cannot be reached. Check your connection and try again.";
   if (error.status === 503) return error.problem?.detail || "The service is unavailable right now. Try again in a moment.";

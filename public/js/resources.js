@@ -131,3 +131,45 @@ export const COURSES = {
   deleteRefused: (c) =>
     `${c.code} still has students enrolled, so the course was kept. Remove those enrollments first, then delete the course.`,
 };
+
+/**
+ * What an import file of each kind holds (the API's api_core/imports/kinds.py): its
+ * columns, in a header row, and which record a row updates instead of adding one.
+ */
+export const IMPORT_KINDS = {
+  students: {
+    label: "Students",
+    singular: "student",
+    plural: "students",
+    columns: [
+      { name: "name", note: "required" },
+      { name: "email", note: "required" },
+      { name: "program", note: "optional" },
+      { name: "date_of_birth", note: "optional, like 2004-09-30" },
+    ],
+    updates: "A row with the email of a student already here updates that student.",
+  },
+  courses: {
+    label: "Courses",
+    singular: "course",
+    plural: "courses",
+    columns: [
+      { name: "code", note: "required, like CS101" },
+      { name: "title", note: "required" },
+      { name: "credits", note: "required, 1 to 20" },
+    ],
+    updates: "A row with the code of a course already here updates that course.",
+  },
+  enrollments: {
+    label: "Enrollments",
+    singular: "enrollment",
+    plural: "enrollments",
+    columns: [
+      { name: "student_email", note: "required, a student’s email" },
+      { name: "course_code", note: "required, a course’s code" },
+      { name: "term", note: "required, like 2026-FALL" },
+      { name: "grade", note: "optional, A+ to F" },
+    ],
+    updates: "Import students and courses first. A row for an enrollment already here (same student, course and term) updates its grade.",
+  },
+};

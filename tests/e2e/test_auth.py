@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
 import httpx
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Locator, Page, Request, Route, expect
 
 from tests.e2e.conftest import CLIENT_ID, OUTPUT, STAFF_CLAIM, AuthApp
 from tests.support.oidc_issuer import s256
@@ -122,6 +123,7 @@ def test_reader_sees_records_but_no_write_actions(
     expect(auth_page.locator("#account")).to_contain_text("Read only")
     expect(auth_page.get_by_role("link", name=f"Ada Reader {unique}")).to_be_visible()
     expect(auth_page.get_by_role("button", name="New student")).to_have_count(0)
+    expect(auth_page.get_by_role("button", name="Import")).to_have_count(0)
     auth_page.get_by_role("link", name=f"Ada Reader {unique}").click()
     expect(auth_page).to_have_url(re.compile(f"#/students/{student['id']}$"))
     expect(auth_page.get_by_role("heading", level=1)).to_have_text(f"Ada Reader {unique}")
@@ -268,3 +270,77 @@ def test_screenshots_of_signed_in_header(
     assert auth_page.evaluate(fits), f"the signed-in page is wider than the {viewport} screen"
     header = auth_page.locator(".topbar").bounding_box()
     assert header is not None and header["height"] < 130, header
+
+
+def import_students(page: Page, tmp_path: Path, unique: str) -> Locator:
+    file = tmp_path / "students.csv"
+    file.write_text(f"name,email\nMary Jackson {unique},mary.{unique}@example.edu\n")
+    page.get_by_role("button", name="Import").click()
+    dialog = page.get_by_role("dialog", name="Import from a CSV file")
+    dialog.get_by_label("CSV file").set_input_files(file)
+    dialog.get_by_role("button", name="Import", exact=True).click()
+    return dialog
+
+
+def test_staff_imports_a_file_with_their_token_on_every_request_to_the_api(
+    auth_page: Page, unique: str, tmp_path: Path
+) -> None:
+    import_requests: list[tuple[str, str | None]] = []
+    auth_page.on(
+        "request",
+        lambda r: (
+            import_requests.append((r.method, r.headers.get("authorization")))
+            if "/api/imports" in r.url
+            else None
+        ),
+    )
+    sign_in(auth_page, f"dorothy-{unique}", staff=True, start=f"/#/students?q=mary.{unique}")
+
+    dialog = import_students(auth_page, tmp_path, unique)
+
+    expect(dialog.get_by_role("heading", name="Import finished")).to_be_visible(timeout=60_000)
+    expect(dialog.get_by_role("status")).to_have_text(
+        "Import finished: 1 student imported, 0 rows failed."
+    )
+    methods = [method for method, _ in import_requests]
+    assert methods[:2] == ["POST", "PUT"] and set(methods[2:]) == {"GET"}, methods
+    session = stored_session(auth_page)
+    assert session is not None
+    token = session["access_token"]
+    assert {authorization for _, authorization in import_requests} == {f"Bearer {token}"}
+    dialog.locator(".form-actions").get_by_role("button", name="Close").click()
+    expect(auth_page.get_by_role("link", name=f"Mary Jackson {unique}")).to_be_visible()
+
+
+def test_an_upload_url_on_another_origin_gets_the_file_but_never_the_token(
+    auth_page: Page, auth_app: AuthApp, unique: str, tmp_path: Path
+) -> None:
+    # As on AWS: POST /api/imports answers with a presigned URL on another origin (here
+    # the stand-in issuer's, which the test answers itself, as S3 would).
+    storage = f"{auth_app.issuer.url}/bucket/imports/{unique}.csv?X-Amz-Signature=abc"
+    uploads: list[Request] = []
+
+    def presigned(route: Route) -> None:
+        reply = route.fetch()
+        body = reply.json()
+        body["upload"] = {"method": "PUT", "url": storage, "headers": {"Content-Type": "text/csv"}}
+        route.fulfill(response=reply, json=body)
+
+    def bucket(route: Route) -> None:
+        uploads.append(route.request)
+        route.fulfill(status=200, headers={"Access-Control-Allow-Origin": auth_app.base_url})
+
+    auth_page.route("**/api/imports", presigned)
+    auth_page.route(f"{auth_app.issuer.url}/bucket/**", bucket)
+    sign_in(auth_page, f"katherine-{unique}", staff=True)
+
+    dialog = import_students(auth_page, tmp_path, unique)
+
+    # The page follows the import once the upload succeeded (the API, which never got
+    # the file, keeps it waiting).
+    expect(dialog.get_by_role("progressbar")).to_be_visible()
+    (upload,) = uploads
+    assert upload.method == "PUT"
+    assert upload.headers["content-type"] == "text/csv"
+    assert "authorization" not in {name.lower() for name in upload.all_headers()}
+    assert upload.post_data == f"name,email\nMary Jackson {unique},mary.{unique}@example.edu\n"

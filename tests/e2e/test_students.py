@@ -146,10 +146,13 @@ def test_student_search_and_load_more(page: Page, api: httpx.Client, unique: str
 
 def test_student_can_be_created_with_the_keyboard_only(page: Page, unique: str) -> None:
     page.goto("/#/students")
+    expect(page.get_by_role("button", name="New student")).to_be_visible()  # the page is drawn
     page.keyboard.press("Tab")  # the skip link comes first
     expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
     for _ in range(4):  # the brand, "Students", "Courses", then the page's first control
         page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Import")).to_be_focused()
+    page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="New student")).to_be_focused()
     page.keyboard.press("Enter")
     page.keyboard.type(f"Key Board {unique}")

@@ -1,11 +1,12 @@
 // A list page for any resource: search (when the API offers it), "load more"
-// paging with the API's cursor, and the "New ..." dialog.
+// paging with the API's cursor, and the "New ..." and "Import" dialogs.
 
 import * as api from "../api.js";
 import { canWrite } from "../auth.js";
 import { focus, h, icon, replace } from "../dom.js";
 import { capitalise, describe } from "../messages.js";
 import { toast } from "../toast.js";
+import { openImportDialog } from "./import-dialog.js";
 import { openCreateDialog } from "./record-dialog.js";
 
 const PAGE_SIZE = 20;
@@ -23,6 +24,12 @@ export function renderList(main, config, { query = "" } = {}) {
     { type: "button", class: "button button--primary", onclick: () => openCreateDialog(config, created) },
     icon("plus"),
     `New ${config.singular}`,
+  );
+  const importButton = h(
+    "button",
+    { type: "button", class: "button", onclick: () => openImportDialog(config.resource, reload) },
+    icon("upload"),
+    "Import",
   );
   const heading = h("h1", { class: "page-title", tabindex: "-1" }, config.title);
   const status = h("p", { class: "list-status", role: "status", "aria-live": "polite" });
@@ -61,7 +68,7 @@ export function renderList(main, config, { query = "" } = {}) {
 
   replace(
     main,
-    h("header", { class: "page-header" }, h("div", {}, heading), canWrite() ? newButton : null),
+    h("header", { class: "page-header" }, h("div", {}, heading), canWrite() ? h("div", { class: "page-actions list-actions" }, importButton, newButton) : null),
     h("section", { class: "card list-card", "aria-label": `${config.title} list` }, searchBox, status, results, h("div", { class: "list-footer" }, more)),
   );
 
