@@ -70,8 +70,13 @@ def open_connections(client: MongoClient[dict[str, object]]) -> int:
 
 def test_each_warm_container_holds_one_pooled_and_one_monitoring_connection() -> None:
     # A server of its own: connections other tests leave closing would blur the count.
-    with WireServer() as server, MongoClient(server.uri, maxPoolSize=1) as observer:
-        before = open_connections(observer)
+    # The observer polls too: a streaming monitor would open its second connection at
+    # some moment of its own, and blur the count.
+    with (
+        WireServer() as server,
+        MongoClient(server.uri, maxPoolSize=1, serverMonitoringMode="poll") as observer,
+    ):
+        before = settled(lambda: open_connections(observer))
         with containers_running(server) as processes:
             for process in processes:
                 assert process.stdout is not None
