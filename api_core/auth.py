@@ -1,4 +1,13 @@
-"""Who is calling, and what they may do: reads need a signed-in caller, writes staff.
+"""Who is calling, and what they may do. The one place that says so is the routes:
+
+    @router.get(..., dependencies=[SignedIn])     # any signed-in caller
+    @router.post(..., dependencies=[StaffOnly])   # staff only
+    @router.get(...)                               # public: no dependency
+
+Everything else is derived from those declarations: the OpenAPI document's security
+requirements and its 401/403 responses (`document_access`), the routes template.yaml
+leaves without an authorizer (checked by tests/deploy against `public_operations`),
+and the tests.
 
 The claims come from API Gateway's JWT authorizer in AWS (AUTH_MODE=gateway: the
 gateway has verified the token, the event carries its claims), or from a bearer
@@ -10,19 +19,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
-from starlette.types import ASGIApp, Receive, Scope, Send
+from fastapi import APIRouter, Depends, FastAPI, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, SecurityScopes
+from starlette.types import Scope
 
-from api_core.errors import ApiError, problem_response
+from api_core.errors import ApiError, problem_responses
 from api_core.settings import Settings, get_settings
 
 Claims = Mapping[str, Any]
 
-PUBLIC_PATHS = frozenset({"/api/health", "/api/auth/config", "/api/openapi.json"})
-PUBLIC_PREFIXES = ("/api/docs",)  # the docs page and its files
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+STAFF = "staff"  # the scope a route asks for when only staff may call it
+# Documents the bearer token in OpenAPI; the checking is done below, by mode.
+_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="AccessToken",
+    description="An access token for this API (Cognito: the app client's).",
+)
 
 logger = logging.getLogger(__name__)
 
@@ -160,47 +174,71 @@ async def _verified_claims(token: str, settings: Settings) -> Claims:
     return claims
 
 
-class AuthGuard:
-    """Pure ASGI middleware enforcing the read/write rule on every /api route."""
+async def _caller(
+    request: Request,
+    security: SecurityScopes,
+    _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Claims:
+    settings = get_settings()
+    if settings.auth_mode == "off":
+        return {}
+    from_gateway = settings.auth_mode == "gateway"
+    if from_gateway:
+        claims = _gateway_claims(request.scope)
+    else:
+        token = _bearer_token(request.scope)
+        claims = await _verified_claims(token, settings) if token else None
+    if claims is None:
+        raise AuthenticationRequired()
+    if not issued_for_this_api(claims, settings, from_gateway):
+        raise AuthenticationRequired("The access token is not meant for this API.")
+    if STAFF in security.scopes and not is_staff(claims, settings, from_gateway):
+        raise PermissionDenied()
+    return claims
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        settings = get_settings()
-        if (
-            settings.auth_mode == "off"
-            or scope["type"] != "http"
-            or not scope["path"].startswith("/api/")
-            or scope["path"] in PUBLIC_PATHS
-            or scope["path"].startswith(PUBLIC_PREFIXES)
-            or scope["method"] == "OPTIONS"
-        ):
-            await self.app(scope, receive, send)
-            return
-        try:
-            claims = await self._claims(scope, settings)
-        except ApiError as error:
-            await problem_response(error)(scope, receive, send)
-            return
-        scope.setdefault("state", {})["claims"] = claims
-        await self.app(scope, receive, send)
+# Route dependencies: `dependencies=[SignedIn]`, or a parameter `caller: Caller`.
+SignedIn = Security(_caller)
+StaffOnly = Security(_caller, scopes=[STAFF])
+Caller = Annotated[Claims, SignedIn]
 
-    @staticmethod
-    async def _claims(scope: Scope, settings: Settings) -> Claims:
-        from_gateway = settings.auth_mode == "gateway"
-        if from_gateway:
-            claims = _gateway_claims(scope)
-        else:
-            token = _bearer_token(scope)
-            claims = await _verified_claims(token, settings) if token else None
-        if claims is None:
-            raise AuthenticationRequired()
-        if not issued_for_this_api(claims, settings, from_gateway):
-            raise AuthenticationRequired("The access token is not meant for this API.")
-        if scope["method"] not in READ_METHODS and not is_staff(claims, settings, from_gateway):
-            raise PermissionDenied()
-        return claims
+
+def document_access(app: FastAPI) -> None:
+    """Give every guarded operation in the OpenAPI document its 401 (and 403) answers.
+
+    Derived from the security requirements the dependencies above put there, so the
+    document cannot disagree with the routes.
+    """
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            for operation in _operations(build()):
+                if "security" in operation:
+                    statuses = (401, 403) if STAFF in _scopes(operation) else (401,)
+                    errors = {str(k): v for k, v in problem_responses(*statuses).items()}
+                    operation["responses"] = {**errors, **operation["responses"]}
+        return app.openapi_schema or build()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _scopes(operation: Mapping[str, Any]) -> set[str]:
+    return {s for requirement in operation["security"] for v in requirement.values() for s in v}
+
+
+def public_operations(document: Mapping[str, Any]) -> set[tuple[str, str]]:
+    """(METHOD, path) of the operations anyone may call, from an OpenAPI document."""
+    return {
+        (method.upper(), path)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if "security" not in operation
+    }
+
+
+def _operations(document: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [operation for item in document["paths"].values() for operation in item.values()]
 
 
 config_router = APIRouter(prefix="/api/auth", tags=["auth"])

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api_core.auth import AuthGuard
+from api_core.auth import document_access
 from api_core.database import RequestDeadline
 from api_core.docs import OPENAPI_URL, add_docs
 from api_core.errors import register_error_handlers
@@ -28,9 +28,9 @@ def create_app(routers: Iterable[APIRouter], *, with_docs: bool = False) -> Fast
     if with_docs:
         add_docs(app)
     register_error_handlers(app)
-    # The last one added runs first: CORS, the body guard, auth, then the deadline.
+    document_access(app)
+    # The last one added runs first: CORS, the body guard, then the deadline.
     app.add_middleware(RequestDeadline)
-    app.add_middleware(AuthGuard)
     app.add_middleware(RequestGuard)
     origins = get_settings().cors_origins
     if origins:

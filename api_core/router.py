@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
 
+from api_core.auth import SignedIn, StaffOnly
 from api_core.database import DatabaseDep
 from api_core.errors import problem_responses
 from api_core.ids import etag, parse_id, parse_if_match
@@ -16,10 +17,6 @@ from api_core.repository import Repository
 from api_core.resources import Resource
 
 JSON = "application/json"
-# What api_core/auth.py answers when authentication is on: 401 without valid
-# credentials, 403 for a write by a caller who is not staff.
-READ_ERRORS = (401,)
-WRITE_ERRORS = (401, 403)
 IfMatch = Annotated[
     str | None,
     Header(description="An ETag from an earlier read; the write fails with 412 if it is stale"),
@@ -41,7 +38,8 @@ def build_router(resource: Resource) -> APIRouter:
         status_code=201,
         response_model=Public,
         summary=f"Create a {one}",
-        responses=problem_responses(*WRITE_ERRORS, 409, 413, 415, 422, 503),
+        dependencies=[StaffOnly],
+        responses=problem_responses(409, 413, 415, 422, 503),
     )
     async def create(body: Create, database: DatabaseDep) -> Response:  # type: ignore[valid-type]
         record = await Repository(resource, database).create(body)
@@ -52,7 +50,8 @@ def build_router(resource: Resource) -> APIRouter:
         response_model=PageOfRecords,
         summary=f"List {many}",
         description="Oldest first. Follow `next_cursor` for the next page.",
-        responses=problem_responses(*READ_ERRORS, 422, 503),
+        dependencies=[SignedIn],
+        responses=problem_responses(422, 503),
     )
     async def list_records(
         query: Annotated[Filters, Query()],  # type: ignore[valid-type]
@@ -66,7 +65,8 @@ def build_router(resource: Resource) -> APIRouter:
         "/{id}",
         response_model=Public,
         summary=f"Get a {one}",
-        responses=problem_responses(*READ_ERRORS, 404, 503),
+        dependencies=[SignedIn],
+        responses=problem_responses(404, 503),
     )
     async def get(id: str, database: DatabaseDep) -> Response:
         return _record_response(await Repository(resource, database).get(parse_id(id)))
@@ -76,7 +76,8 @@ def build_router(resource: Resource) -> APIRouter:
         response_model=Public,
         summary=f"Change a {one}",
         description="Only the fields sent change; `null` clears an optional field.",
-        responses=problem_responses(*WRITE_ERRORS, 404, 409, 412, 413, 415, 422, 503),
+        dependencies=[StaffOnly],
+        responses=problem_responses(404, 409, 412, 413, 415, 422, 503),
     )
     async def update(
         id: str,
@@ -93,7 +94,8 @@ def build_router(resource: Resource) -> APIRouter:
         "/{id}",
         status_code=204,
         summary=f"Delete a {one}",
-        responses=problem_responses(*WRITE_ERRORS, 404, 409, 412, 503),
+        dependencies=[StaffOnly],
+        responses=problem_responses(404, 409, 412, 503),
     )
     async def delete(id: str, database: DatabaseDep, if_match: IfMatch = None) -> Response:
         await Repository(resource, database).delete(parse_id(id), parse_if_match(if_match))

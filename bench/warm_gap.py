@@ -8,7 +8,7 @@ MongoDB-wire server, as in bench.warm:
 
 - ours: functions/students.py as deployed (its per-request log line off, as in bench.warm)
 - ours + log line: the same plus the JSON log line it writes per request at INFO (to /dev/null)
-- without the guards: the students router and error handlers only, no RequestGuard/AuthGuard
+- without the guards: the students router and error handlers only, no RequestGuard/RequestDeadline
 - one dependency: the guards kept, the GET route takes a Repository from one
   dependency that awaits get_database() itself (today: route -> repository -> get_database)
 - no dependency: the GET route builds its Repository itself

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, StringConstraints
 
+from api_core.auth import SignedIn, StaffOnly
 from api_core.database import DatabaseDep
 from api_core.errors import Conflict, PayloadTooLarge, problem_responses
 from api_core.ids import parse_id
@@ -46,7 +47,8 @@ class NewImport(records.ImportRecord):
     response_model=NewImport,
     summary="Start an import",
     description="Then send the file as `upload` says, and follow `GET /api/imports/{id}`.",
-    responses=problem_responses(401, 403, 409, 413, 415, 422, 503),
+    dependencies=[StaffOnly],
+    responses=problem_responses(409, 413, 415, 422, 503),
 )
 async def create_import(body: ImportRequest, database: DatabaseDep) -> Response:
     record = await records.create(database, body.kind, body.file_name)
@@ -59,7 +61,8 @@ async def create_import(body: ImportRequest, database: DatabaseDep) -> Response:
     "/{id}",
     response_model=records.ImportRecord,
     summary="An import's progress and report",
-    responses=problem_responses(401, 404, 503),
+    dependencies=[SignedIn],
+    responses=problem_responses(404, 503),
 )
 async def get_import(id: str, database: DatabaseDep) -> Response:
     record = await records.get(database, parse_id(id))
@@ -71,7 +74,8 @@ async def get_import(id: str, database: DatabaseDep) -> Response:
     status_code=202,
     response_model=records.ImportRecord,
     summary="Upload an import's CSV file (when the API runs the import itself)",
-    responses=problem_responses(401, 403, 404, 409, 413, 503),
+    dependencies=[StaffOnly],
+    responses=problem_responses(404, 409, 413, 503),
 )
 async def upload_file(id: str, request: Request, database: DatabaseDep) -> Response:
     settings = get_settings()
