@@ -18,6 +18,7 @@ from api_core.imports.router import router as imports_router
 from api_core.resources import ALL_RESOURCES
 from api_core.router import build_router
 from api_core.settings import get_settings
+from api_core.site_headers import SiteHeaders, origin_of
 
 PUBLIC_DIR = Path(__file__).resolve().parent.parent / "public"
 
@@ -25,8 +26,12 @@ PUBLIC_DIR = Path(__file__).resolve().parent.parent / "public"
 def create_local_app() -> FastAPI:
     routers = [build_router(resource) for resource in ALL_RESOURCES]
     app = create_app([health.router, auth.config_router, *routers, imports_router], with_docs=True)
-    auth.warn_if_open(get_settings())
+    settings = get_settings()
+    auth.warn_if_open(settings)
     app.mount("/", StaticFiles(directory=PUBLIC_DIR, html=True), name="frontend")
+    # The page fetches tokens from the sign-in provider (http:// too, for a local one).
+    token_origin = origin_of(settings.auth_token_url, schemes=("https", "http"))
+    app.add_middleware(SiteHeaders, connect_to=[token_origin])
     return app
 
 

@@ -178,7 +178,7 @@ def test_import_without_a_file_says_to_choose_one(page: Page) -> None:
             "POST",
             503,
             "The database is unreachable right now. Try again shortly.",
-            "The database is unreachable right now. Try again in a moment.",
+            "The database is unreachable right now. Try again shortly.",  # the API's words
         ),
     ],
 )
