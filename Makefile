@@ -106,7 +106,7 @@ $(NODE_TOOLS): .ci/node/package-lock.json
 
 # `sam build` runs the build-<LogicalId> targets below (BuildMethod: makefile) with
 # ARTIFACTS_DIR set, from a scratch copy of functions/; they read the repository root.
-# A function's package is api_core/ plus its own module, nothing else. The layer is
+# A function's package is api_core/ (see below) plus its own module. The layer is
 # the runtime dependencies at uv.lock's versions (no dev extras), checked against its
 # hashes, as Linux x86_64 wheels for the runtime's Python, so any build machine gives
 # the same layer. Its .pyc files use unchecked hashes because SAM zips every file with
@@ -115,20 +115,29 @@ $(NODE_TOOLS): .ci/node/package-lock.json
 LAMBDA_PYTHON ?= python3.12
 LAMBDA_PLATFORM := --python-platform x86_64-manylinux2014 --python-version 3.12
 
+# The import functions get the whole of api_core/; the others leave api_core/imports/
+# out, as they never import it. boto3 is in no package: Lambda's runtime has it.
 define lambda-function
 	mkdir -p "$(ARTIFACTS_DIR)/functions"
-	cd $(REPO_ROOT) && find api_core -name '*.py' -exec cp --parents {} "$(ARTIFACTS_DIR)" \;
+	cd $(REPO_ROOT) && find api_core -name '*.py' $(2) -exec cp --parents {} "$(ARTIFACTS_DIR)" \;
 	cp $(REPO_ROOT)functions/__init__.py $(REPO_ROOT)functions/$(1).py "$(ARTIFACTS_DIR)/functions/"
 endef
+WITHOUT_IMPORTS := -not -path 'api_core/imports/*'
 
 build-StudentsFunction:
-	$(call lambda-function,students)
+	$(call lambda-function,students,$(WITHOUT_IMPORTS))
 build-CoursesFunction:
-	$(call lambda-function,courses)
+	$(call lambda-function,courses,$(WITHOUT_IMPORTS))
 build-EnrollmentsFunction:
-	$(call lambda-function,enrollments)
+	$(call lambda-function,enrollments,$(WITHOUT_IMPORTS))
 build-HealthFunction:
-	$(call lambda-function,health)
+	$(call lambda-function,health,$(WITHOUT_IMPORTS))
+build-ImportsFunction:
+	$(call lambda-function,imports)
+build-ImportFileFunction:
+	$(call lambda-function,import_file)
+build-ImportBatchFunction:
+	$(call lambda-function,import_batch)
 
 build-DependenciesLayer: | $(UV_VENV)/.uv-$(UV_VERSION)
 	set -o pipefail; \
@@ -137,6 +146,16 @@ build-DependenciesLayer: | $(UV_VENV)/.uv-$(UV_VERSION)
 		--python $(LAMBDA_PYTHON) $(LAMBDA_PLATFORM) --target "$(ARTIFACTS_DIR)/python" -r -
 	rm -rf "$(ARTIFACTS_DIR)"/python/bin "$(ARTIFACTS_DIR)"/python/.lock
 	$(LAMBDA_PYTHON) -m compileall -q -j 0 --invalidation-mode unchecked-hash "$(ARTIFACTS_DIR)/python"
+
+# --- Bulk import on AWS: after fixing what made import batches fail (README, Bulk
+# import), move the messages of the batch dead-letter queue back to the batch queue.
+# Needs the AWS CLI v2 and credentials; STACK is the stack's name.
+STACK ?= student-records
+.PHONY: redrive
+redrive:
+	aws sqs start-message-move-task --source-arn "$$(aws cloudformation describe-stacks \
+		--stack-name $(STACK) --output text \
+		--query "Stacks[0].Outputs[?OutputKey=='ImportBatchDeadLettersArn'].OutputValue")"
 
 # --- Benchmarks (bench/): not tests; writes bench/results/report.md and its charts ----
 $(BIN)/.bench-installed: $(BIN)/.installed

@@ -4,7 +4,8 @@ Run as `python3.12 -S -P invoke_built.py HANDLER RESULTS_FILE` with PYTHONPATH s
 the function's built package, then the layer's python/ folder (Lambda's /var/task
 and /opt/python), and nothing else: no site-packages, no repository checkout. Reads
 a JSON list of events on stdin, calls the handler once per event in this one process
-(the first call is the cold start), and writes the responses and the files the
+(the first call is the cold start), and writes the responses (or, as the runtime
+reports a handler that raised, its errorType and errorMessage) and the files the
 handler's modules were loaded from to RESULTS_FILE. The handler's own log lines go
 to stdout, as on Lambda.
 """
@@ -41,7 +42,12 @@ def main() -> None:
     results: list[dict[str, Any]] = []
     for event in json.load(sys.stdin):
         context = Context()
-        results.append({"request_id": context.aws_request_id, "response": handler(event, context)})
+        result: dict[str, Any] = {"request_id": context.aws_request_id}
+        try:
+            result["response"] = handler(event, context)
+        except Exception as error:  # what the runtime reports for a failed invocation
+            result["error"] = {"errorType": type(error).__name__, "errorMessage": str(error)}
+        results.append(result)
     modules = {
         name: getattr(module, "__file__", None)
         for name, module in sys.modules.items()
