@@ -10,13 +10,11 @@ message) fails alone. Nothing raises: a raise would return all ten.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
-from bson import ObjectId
 from bson.errors import InvalidId
 from pymongo.errors import ConnectionFailure, PyMongoError
 
@@ -47,9 +45,7 @@ class Poison(Exception):
 def read_batch(body: Any) -> batches.Batch:
     """The batch a message body holds; Poison if it holds none."""
     try:
-        data = json.loads(body)
-        rows = [Row(line, values, problem) for line, values, problem in data["rows"]]
-        batch = batches.Batch(ObjectId(data["import_id"]), data["kind"], data["number"], rows)
+        batch = batches.Batch.from_json(body)
     except (TypeError, ValueError, KeyError, InvalidId) as error:
         raise Poison(f"not a batch: {type(error).__name__}") from None
     well_formed = (
