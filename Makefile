@@ -128,7 +128,7 @@ $(NODE_TOOLS): .ci/node/package-lock.json
 
 # `sam build` runs the build-<LogicalId> targets below (BuildMethod: makefile) with
 # ARTIFACTS_DIR set, from a scratch copy of functions/; they read the repository root.
-# A function's package is api_core/ plus its own module, nothing else. The layer is
+# A function's package is api_core/ (see below) plus its own module. The layer is
 # the runtime dependencies at uv.lock's versions (no dev extras), checked against its
 # hashes, as Linux x86_64 wheels for the runtime's Python, so any build machine gives
 # the same layer. Its .pyc files use unchecked hashes because SAM zips every file with
@@ -137,8 +137,8 @@ $(NODE_TOOLS): .ci/node/package-lock.json
 LAMBDA_PYTHON ?= python3.12
 LAMBDA_PLATFORM := --python-platform x86_64-manylinux2014 --python-version 3.12
 
-# $(2): more `find` tests; the CRUD functions leave out the import pipeline
-# (api_core/imports/), so their package does not grow with it.
+# The import functions get the whole of api_core/; the others leave api_core/imports/
+# out, as they never import it. boto3 is in no package: Lambda's runtime has it.
 define lambda-function
 	mkdir -p "$(ARTIFACTS_DIR)/functions"
 	cd $(REPO_ROOT) && find api_core -name '*.py' $(2) -exec cp --parents {} "$(ARTIFACTS_DIR)" \;
@@ -156,6 +156,12 @@ build-HealthFunction:
 	$(call lambda-function,health,$(WITHOUT_IMPORTS))
 build-MigrateFunction:
 	$(call lambda-function,migrate,$(WITHOUT_IMPORTS))
+build-ImportsFunction:
+	$(call lambda-function,imports)
+build-ImportFileFunction:
+	$(call lambda-function,import_file)
+build-ImportBatchFunction:
+	$(call lambda-function,import_batch)
 
 build-DependenciesLayer: | $(UV_VENV)/.uv-$(UV_VERSION)
 	set -o pipefail; \
@@ -164,6 +170,16 @@ build-DependenciesLayer: | $(UV_VENV)/.uv-$(UV_VERSION)
 		--python $(LAMBDA_PYTHON) $(LAMBDA_PLATFORM) --target "$(ARTIFACTS_DIR)/python" -r -
 	rm -rf "$(ARTIFACTS_DIR)"/python/bin "$(ARTIFACTS_DIR)"/python/.lock
 	$(LAMBDA_PYTHON) -m compileall -q -j 0 --invalidation-mode unchecked-hash "$(ARTIFACTS_DIR)/python"
+
+# --- Bulk import on AWS: after fixing what made import batches fail (README, Bulk
+# import), move the messages of the batch dead-letter queue back to the batch queue.
+# Needs the AWS CLI v2 and credentials; STACK is the stack's name.
+STACK ?= student-records
+.PHONY: redrive
+redrive:
+	aws sqs start-message-move-task --source-arn "$$(aws cloudformation describe-stacks \
+		--stack-name $(STACK) --output text \
+		--query "Stacks[0].Outputs[?OutputKey=='ImportBatchDeadLettersArn'].OutputValue")"
 
 # --- Benchmarks (bench/): not tests; writes bench/results/report.md and its charts ----
 $(BIN)/.bench-installed: $(BIN)/.installed

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import pymongo
 from fastapi import Depends
@@ -31,6 +32,7 @@ Document = dict[str, Any]
 Database = AsyncDatabase[Document]
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # How long after the driver's own deadline the request is cut short regardless.
 HARD_STOP_AFTER_BUDGET_S = 0.2
@@ -111,6 +113,15 @@ class RequestDeadline:
                 raise
             logger.warning("database unavailable: the request's deadline passed")
             await problem_response(DatabaseUnavailable())(scope, receive, send)
+
+
+async def within_deadline(seconds: float, work: Awaitable[T]) -> T:
+    """`work` with one deadline for all its database work, as RequestDeadline gives a
+    request: for the import functions, which Mangum does not run. Raises TimeoutError
+    (or the driver's own timeout error) when the deadline passes."""
+    async with asyncio.timeout(seconds + HARD_STOP_AFTER_BUDGET_S):
+        with pymongo.timeout(seconds):
+            return await work
 
 
 async def close_client() -> None:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
-import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +19,7 @@ from api_core.errors import PROBLEM_JSON, ApiError
 from api_core.factory import create_app
 from api_core.lambda_events import UnreadableEvent, problem_result, read_event
 from api_core.logs import configure_logging
+from api_core.process_loop import process_loop
 from api_core.resources import Resource
 from api_core.router import build_router
 from api_core.settings import get_settings
@@ -34,7 +33,7 @@ logger = logging.getLogger("api_core.requests")
 def make_handler(*routers: APIRouter) -> LambdaHandler:
     configure_logging()
     warn_if_open(get_settings())
-    _ensure_event_loop()
+    process_loop()  # the loop Mangum runs every invocation on, and the client with it
     app = create_app(routers)
     # lifespan="off": Mangum would otherwise run the app's startup and shutdown on
     # every invocation. Per-process work (client, indexes) happens lazily instead.
@@ -78,21 +77,6 @@ def make_handler(*routers: APIRouter) -> LambdaHandler:
 
 def resource_handler(resource: Resource) -> LambdaHandler:
     return make_handler(build_router(resource))
-
-
-def _ensure_event_loop() -> None:
-    """Give this thread the event loop Mangum runs every invocation on, once.
-
-    Mangum asks `asyncio.get_event_loop()`, which since Python 3.12 warns when it
-    has to create the loop and since 3.14 refuses; the loop (and with it the
-    cached MongoDB client) then lives as long as the process.
-    """
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            asyncio.get_event_loop()
-    except RuntimeError:
-        asyncio.set_event_loop(asyncio.new_event_loop())
 
 
 def _register_snapstart_hook() -> None:

@@ -37,6 +37,14 @@ class Settings(BaseSettings):
     # the local upload takes.
     import_batch_size: int = Field(default=100, ge=1, le=1000)
     import_max_bytes: int = Field(default=20_000_000, ge=1024)
+    # On AWS (template.yaml sets these): the private bucket browsers upload import
+    # files to, through a presigned URL valid this many seconds, and the queue the
+    # file's batches go through. Without a bucket the API takes the file itself.
+    import_bucket: str = ""
+    import_upload_expires_s: int = Field(default=900, ge=60, le=3600)
+    import_queue_url: str = ""
+    # S3 and SQS somewhere other than AWS (moto in the tests), as boto3 reads it.
+    aws_endpoint_url: str = ""
 
     # Who may call the API (see api_core/auth.py). "gateway": API Gateway's JWT
     # authorizer verified the token and the app reads its claims from the event.

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import coldstart, deploy_size, durability, scaling, server_load, warm_gap
+from bench import imports as imports_bench
 from bench import warm as warm_bench
 from bench.common import RESULTS, ROOT, machine
 
@@ -31,6 +32,7 @@ FULL = {
     "scaling": ["--sizes", "1000", "10000", "100000"],
     "server_load": ["--seconds", "3"],
     "durability": ["--writes", "200", "--rounds", "10"],
+    "imports": ["--sizes", "10000", "100000", "--rounds", "3", "--large-rounds", "1"],
 }
 QUICK = {
     "coldstart": ["--runs", "1", "--invocations", "20"],
@@ -40,6 +42,7 @@ QUICK = {
     "scaling": ["--sizes", "100", "300", "--repetitions", "2"],
     "server_load": ["--seconds", "0.5", "--concurrency", "1", "4"],
     "durability": ["--writes", "5", "--rounds", "2"],
+    "imports": ["--sizes", "200", "--rounds", "1", "--batch-sizes", "25", "100"],
 }
 COLD_TARGET_MS = 1.15
 WARM_TARGET = 1.15
@@ -288,6 +291,10 @@ def write_report(
         "## 7. The embedded database's durability (`python -m bench.durability`)",
         "",
         durability.markdown(results["durability"]),
+        "",
+        "## 8. Bulk import (`python -m bench.imports`)",
+        "",
+        imports_bench.markdown(results["imports"]),
         "",
     ]
     return "\n".join(text)

@@ -12,6 +12,7 @@ import pytest
 from api_core import database
 from api_core.migrate import migrate_configured_database
 from api_core.settings import Settings, get_settings
+from tests.support.aws import FOREIGN, ImportStack, MotoServer, create_stack
 from tests.support.lambda_context import FakeLambdaContext
 from tests.support.loops import run_in_own_loop
 from tests.support.wire_server import WireServer
@@ -71,6 +72,26 @@ def live_settings(monkeypatch: pytest.MonkeyPatch, wire_server: WireServer) -> I
     migrate(get_settings())
     yield database_name
     close_cached_client()
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[MotoServer]:
+    """moto's S3 and SQS on a loopback port, shared by the session's tests."""
+    with MotoServer() as server:
+        yield server
+
+
+@pytest.fixture
+def import_stack(monkeypatch: pytest.MonkeyPatch, moto_server: MotoServer) -> ImportStack:
+    """The API on AWS, offline: a bucket and queues of this test's own on moto, and
+    the settings template.yaml gives the import functions, pointing at them."""
+    stack = create_stack(moto_server.endpoint)
+    for name in FOREIGN:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in stack.environment(moto_server.endpoint).items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    return stack
 
 
 def close_cached_client() -> None:

@@ -1,4 +1,8 @@
-"""POST /api/imports, GET /api/imports/{id}, and PUT /api/imports/{id}/file (local runs)."""
+"""POST /api/imports, GET /api/imports/{id}, and PUT /api/imports/{id}/file (local runs).
+
+On AWS (IMPORT_BUCKET set) the file goes to S3 through a presigned URL instead, and
+its upload starts the import there (api_core/imports/file_events.py).
+"""
 
 # No `from __future__ import annotations`: FastAPI reads the annotations at runtime.
 
@@ -14,9 +18,9 @@ from api_core.auth import SignedIn, StaffOnly
 from api_core.database import DatabaseDep
 from api_core.errors import Conflict, PayloadTooLarge, problem_responses
 from api_core.ids import parse_id
-from api_core.imports import local, records
+from api_core.imports import local, records, storage
 from api_core.models.base import InputModel
-from api_core.settings import get_settings
+from api_core.settings import Settings, get_settings
 
 JSON = "application/json"
 KindName = Literal["students", "courses", "enrollments"]
@@ -52,7 +56,7 @@ class NewImport(records.ImportRecord):
 )
 async def create_import(body: ImportRequest, database: DatabaseDep) -> Response:
     record = await records.create(database, body.kind, body.file_name)
-    new = NewImport(**record.model_dump(), upload=upload_target(record))
+    new = NewImport(**record.model_dump(), upload=upload_target(record, get_settings()))
     headers = {"Location": f"/api/imports/{record.id}"}
     return Response(new.model_dump_json(), 201, headers, JSON)
 
@@ -79,6 +83,8 @@ async def get_import(id: str, database: DatabaseDep) -> Response:
 )
 async def upload_file(id: str, request: Request, database: DatabaseDep) -> Response:
     settings = get_settings()
+    if settings.import_bucket:
+        raise Conflict("Send the file to the upload URL that POST /api/imports answered.")
     import_id = parse_id(id)
     record = await records.get(database, import_id)
     data = await _read_body(request, settings.import_max_bytes)
@@ -89,7 +95,11 @@ async def upload_file(id: str, request: Request, database: DatabaseDep) -> Respo
     return Response(record.model_dump_json(), 202, media_type=JSON)
 
 
-def upload_target(record: records.ImportRecord) -> Upload:
+def upload_target(record: records.ImportRecord, settings: Settings) -> Upload:
+    if settings.import_bucket:
+        key = storage.object_key(record.id, record.kind)
+        url = storage.presigned_put(settings, key)
+        return Upload(method="PUT", url=url, headers=storage.UPLOAD_HEADERS)
     return Upload(
         method="PUT", url=f"/api/imports/{record.id}/file", headers={"Content-Type": "text/csv"}
     )

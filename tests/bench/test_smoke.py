@@ -92,3 +92,24 @@ def test_coldstart_tiny_reports_phases_and_memory(tmp_path: Path) -> None:
     assert result["cold"]["students"]["total_ms"] > result["cold"]["students"]["import_ms"] > 0
     assert result["imports"]["students"]["our code"] > 0
     assert result["memory"]["students"]["peak_mb_after_all"] > 0
+
+
+def test_imports_tiny_counts_exactly_and_finds_no_boto3_in_the_crud_functions(
+    tmp_path: Path,
+) -> None:
+    result = run_bench(
+        "bench.imports",
+        *("--sizes", "200", "--rounds", "1", "--batch-sizes", "25", "50"),
+        output=tmp_path / "i.json",
+    )
+
+    assert set(result["paths"]) == {"local", "batch function"}
+    assert all(row["200"]["median"] > 0 for row in result["paths"].values())
+    assert result["best_batch_size"] in (25, 50)
+    assert result["boto3_at_cold_start"] == {
+        "students": [],
+        "courses": [],
+        "enrollments": [],
+        "health": [],
+        "imports": [],
+    }

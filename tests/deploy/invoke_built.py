@@ -6,8 +6,9 @@ PYTHONPATH set to the function's built package, then the layer's python/ folder
 repository checkout. Reads a JSON list of events on stdin, calls the handler once per
 event in this one process (the first call is the cold start), each with the
 function's timeout (20 s unless given) counting down in its context, and writes the
-responses and the files the handler's modules were loaded from to RESULTS_FILE. The
-handler's own log lines go to stdout, as on Lambda.
+responses (or, as the runtime reports a handler that raised, its errorType and
+errorMessage) and the files the handler's modules were loaded from to RESULTS_FILE.
+The handler's own log lines go to stdout, as on Lambda.
 """
 
 from __future__ import annotations
@@ -45,7 +46,12 @@ def main() -> None:
     results: list[dict[str, Any]] = []
     for event in json.load(sys.stdin):
         context = Context(timeout_seconds)
-        results.append({"request_id": context.aws_request_id, "response": handler(event, context)})
+        result: dict[str, Any] = {"request_id": context.aws_request_id}
+        try:
+            result["response"] = handler(event, context)
+        except Exception as error:  # what the runtime reports for a failed invocation
+            result["error"] = {"errorType": type(error).__name__, "errorMessage": str(error)}
+        results.append(result)
     modules = {
         name: getattr(module, "__file__", None)
         for name, module in sys.modules.items()

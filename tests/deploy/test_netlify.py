@@ -1,4 +1,5 @@
-"""netlify.toml resolves through @netlify/config, and its build writes the API proxy rule.
+"""netlify.toml resolves through @netlify/config, and its build writes the API proxy rule
+and the Content-Security-Policy that lets the page upload to the import bucket.
 
 Each test works on a copy of netlify.toml and public/ in a temporary directory, so a
 rule written by the build never lands in the real public/.
@@ -21,13 +22,16 @@ from tests.deploy.tools import NETLIFY_CONFIG, ROOT, require, run, tool_env
 pytestmark = pytest.mark.deploy
 
 API_ORIGIN = "https://abc123defg.execute-api.eu-west-1.amazonaws.com"
+BUILD_VARIABLES = ("API_ORIGIN", "IMPORT_BUCKET_ORIGIN")
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     shutil.copy(ROOT / "netlify.toml", tmp_path)
     shutil.copytree(
-        ROOT / "public", tmp_path / "public", ignore=shutil.ignore_patterns("_redirects")
+        ROOT / "public",
+        tmp_path / "public",
+        ignore=shutil.ignore_patterns("_redirects", "_headers"),
     )
     return tmp_path
 
@@ -47,7 +51,7 @@ def resolve(site: Path) -> tuple[dict[str, Any], str]:
 def netlify_build(site: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """Run the build command as Netlify does: `bash -c` in the base directory."""
     config, _ = resolve(site)
-    base_env = {k: v for k, v in tool_env().items() if k != "API_ORIGIN"}
+    base_env = {k: v for k, v in tool_env().items() if k not in BUILD_VARIABLES}
     return run(["bash", "-c", config["build"]["command"]], cwd=site, env={**base_env, **env})
 
 
@@ -66,11 +70,45 @@ def test_netlify_dev_fronts_local_uvicorn(site: Path) -> None:
     assert f"PORT ?= {config['dev']['targetPort']}\n" in makefile
 
 
-def test_netlify_headers_secure_and_revalidate_the_static_files(site: Path) -> None:
+def bucket_origin(deploy: Deploys) -> str:
+    """The ImportBucketOrigin a default deploy outputs, for an example stack."""
+    origin = deploy()["Outputs"]["ImportBucketOrigin"]["Value"]["Fn::Sub"]
+    return str(
+        origin.replace("${ImportBucket}", "student-imports-5f2b1c3a-0d4e-11ef-9c1a-0a1b2c3d4e5f")
+        .replace("${AWS::Region}", "eu-west-1")
+        .replace("${AWS::URLSuffix}", "amazonaws.com")
+    )
+
+
+def built_site(site: Path, deploy: Deploys) -> dict[str, Any]:
+    """The configuration Netlify serves after a build with both variables set."""
+    result = netlify_build(site, API_ORIGIN=API_ORIGIN, IMPORT_BUCKET_ORIGIN=bucket_origin(deploy))
+    assert result.returncode == 0, result.stderr
+    config, warnings = resolve(site)
+    assert warnings == ""
+    return config
+
+
+def served_headers(config: dict[str, Any]) -> dict[str, str]:
+    """Every header Netlify adds to /index.html, from netlify.toml and _headers."""
+    values: dict[str, str] = {}
+    for rule in config["headers"]:
+        if rule["for"] == "/*":
+            for name, value in rule["values"].items():
+                assert name not in values, f"{name} is set twice: netlify.toml would win"
+                values[name] = value
+    return values
+
+
+def test_netlify_headers_secure_and_revalidate_the_static_files(
+    site: Path, deploy: Deploys
+) -> None:
     config, _ = resolve(site)
     (headers,) = config["headers"]
     assert headers["for"] == "/*"
-    values = headers["values"]
+    # netlify.toml would override the policy the build writes, so it sets none.
+    assert "Content-Security-Policy" not in headers["values"]
+    values = served_headers(built_site(site, deploy))
     assert values["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'none'" in values["Content-Security-Policy"]
     assert {"Referrer-Policy", "Strict-Transport-Security", "X-Frame-Options"} <= set(values)
@@ -116,8 +154,7 @@ def allows(sources: list[str], url: str) -> bool:
 def test_netlify_csp_lets_the_page_fetch_tokens_from_the_hosted_sign_in_domain(
     site: Path, deploy: Deploys
 ) -> None:
-    config, _ = resolve(site)
-    policy = config["headers"][0]["values"]["Content-Security-Policy"]
+    policy = served_headers(built_site(site, deploy))["Content-Security-Policy"]
     token_url = deploy()["Resources"]["HealthFunction"]["Properties"]["Environment"]["Variables"][
         "AUTH_TOKEN_URL"
     ]["Fn::Sub"]
@@ -132,9 +169,22 @@ def test_netlify_csp_lets_the_page_fetch_tokens_from_the_hosted_sign_in_domain(
     assert csp_sources(policy, "form-action") == ["'self'"]
 
 
+def test_netlify_csp_lets_the_page_put_files_to_exactly_the_import_bucket(
+    site: Path, deploy: Deploys
+) -> None:
+    policy = served_headers(built_site(site, deploy))["Content-Security-Policy"]
+    connect = csp_sources(policy, "connect-src")
+    upload = f"{bucket_origin(deploy)}/imports/0123456789abcdef01234567/students.csv"
+
+    assert allows(connect, upload), (upload, connect)
+    assert not allows(connect, "https://another-bucket.s3.eu-west-1.amazonaws.com/x.csv")
+    assert not allows(connect, "https://s3.eu-west-1.amazonaws.com/another-bucket/x.csv")
+    assert [s for s in connect if "amazonaws.com" in s] == [bucket_origin(deploy)]
+
+
 @pytest.mark.parametrize("origin", [API_ORIGIN, API_ORIGIN + "/"])
-def test_netlify_build_writes_the_api_proxy_rule(site: Path, origin: str) -> None:
-    result = netlify_build(site, API_ORIGIN=origin)
+def test_netlify_build_writes_the_api_proxy_rule(site: Path, deploy: Deploys, origin: str) -> None:
+    result = netlify_build(site, API_ORIGIN=origin, IMPORT_BUCKET_ORIGIN=bucket_origin(deploy))
     assert result.returncode == 0, result.stderr
     config, warnings = resolve(site)
     assert warnings == ""
@@ -146,9 +196,31 @@ def test_netlify_build_writes_the_api_proxy_rule(site: Path, origin: str) -> Non
 
 @pytest.mark.parametrize("origin", [None, "", "abc123defg.execute-api.eu-west-1.amazonaws.com"])
 def test_netlify_build_without_an_api_origin_fails_with_a_clear_message(
-    site: Path, origin: str | None
+    site: Path, deploy: Deploys, origin: str | None
 ) -> None:
-    result = netlify_build(site, **({} if origin is None else {"API_ORIGIN": origin}))
+    env = {"IMPORT_BUCKET_ORIGIN": bucket_origin(deploy)}
+    result = netlify_build(site, **env, **({} if origin is None else {"API_ORIGIN": origin}))
     assert result.returncode != 0
     assert "API_ORIGIN must be the API's origin" in result.stderr
+    assert not (site / "public" / "_redirects").exists()
+
+
+@pytest.mark.parametrize(
+    "bucket",
+    [
+        None,
+        "",
+        "student-imports-1a2b.s3.eu-west-1.amazonaws.com",
+        "https://student-imports-1a2b.s3.eu-west-1.amazonaws.com/imports",
+        "https://x.s3.eu-west-1.amazonaws.com; script-src *",
+    ],
+)
+def test_netlify_build_without_the_import_bucket_origin_fails_with_a_clear_message(
+    site: Path, bucket: str | None
+) -> None:
+    env = {"API_ORIGIN": API_ORIGIN, **({} if bucket is None else {"IMPORT_BUCKET_ORIGIN": bucket})}
+    result = netlify_build(site, **env)
+    assert result.returncode != 0
+    assert "IMPORT_BUCKET_ORIGIN must be the import bucket's origin" in result.stderr
+    assert not (site / "public" / "_headers").exists()
     assert not (site / "public" / "_redirects").exists()

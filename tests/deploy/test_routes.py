@@ -39,9 +39,14 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "students": {"name": "Ada Lovelace", "email": "ada@example.org"},
     "courses": {"code": "CS101", "title": "Programming", "credits": 5},
     "enrollments": {"student_id": SAMPLE_ID, "course_id": SAMPLE_ID, "term": "2026-FALL"},
+    "imports": {"kind": "students", "file_name": "students.csv"},
 }
 # Operations that answer without the database: (status, content type, Retry-After?).
-DATABASE_FREE = {"GET /api/auth/config": (200, "application/json", False)}
+DATABASE_FREE = {
+    "GET /api/auth/config": (200, "application/json", False),
+    # On AWS the file goes to S3: the API's own upload route refuses it outright.
+    "PUT /api/imports/{id}/file": (409, PROBLEM, False),
+}
 # What API Gateway's JWT authorizer passes on for a Cognito access token of a staff
 # member: every claim as a string, a list as "[a b]".
 STAFF_CLAIMS = {
@@ -98,7 +103,8 @@ def test_template_route_serves_some_openapi_operation(template: dict[str, Any]) 
 
 def deployed_environment(deploy: Deploys, function: str) -> dict[str, str]:
     """The function's variables in a default deploy that are known before it runs:
-    literals and parameters with a default (not the user pool's ids and URLs)."""
+    literals and parameters with a default (not the user pool's ids and URLs), and
+    stand-ins for the names of the stack's bucket and queue."""
     cloudformation = deploy()
     parameters = {
         name: str(spec["Default"])
@@ -112,7 +118,18 @@ def deployed_environment(deploy: Deploys, function: str) -> dict[str, str]:
             known[name] = value
         elif set(value) == {"Ref"} and value["Ref"] in parameters:
             known[name] = parameters[value["Ref"]]
+        elif set(value) == {"Ref"} and _resource_type(cloudformation, value["Ref"]) in NAMED:
+            # The import bucket's or queue's name, known once deployed.
+            known[name] = f"{value['Ref'].lower()}-of-the-stack"
     return known
+
+
+NAMED = ("AWS::S3::Bucket", "AWS::SQS::Queue")
+
+
+def _resource_type(cloudformation: dict[str, Any], logical_id: str) -> str | None:
+    resource = cloudformation["Resources"].get(logical_id)
+    return None if resource is None else str(resource["Type"])
 
 
 @pytest.fixture(scope="module")
