@@ -1,14 +1,19 @@
 """The security headers of the page's files: one definition for uvicorn and for Netlify.
 
-uvicorn adds them to everything it serves outside /api (SiteHeaders below); the
-Netlify build writes them into public/_headers (`python -m api_core.site_headers`,
-see netlify.toml). The API's own responses carry their own headers (api_core/guard.py).
-This module uses the standard library only: the Netlify build runs it bare.
+uvicorn adds them to everything it serves outside /api (SiteHeaders below). Netlify's
+build (`python3 -m api_core.site_headers public`, see netlify.toml) writes them into
+public/_headers, with the /api/* proxy rule into public/_redirects, from the stack's
+outputs. The API's own responses carry their own headers (api_core/guard.py). This
+module uses the standard library only (Python 3.8 and later): the build runs it bare.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import sys
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -72,3 +77,74 @@ class SiteHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+# Only on Netlify, which serves https: browsers ignore HSTS over plain http anyway.
+NETLIFY_ONLY = {
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    # The files have no content hash in their names (no build step), so browsers must
+    # revalidate them; Netlify answers 304 when nothing changed.
+    "Cache-Control": "public, max-age=0, must-revalidate",
+}
+_ORIGIN = re.compile(r"https://[a-z0-9.-]+(:[0-9]{1,5})?")
+_VARIABLES = {
+    "API_ORIGIN": "the API's origin, e.g. https://abc123.execute-api.eu-west-1.amazonaws.com "
+    "(the ApiUrl output of sam deploy)",
+    "IMPORT_BUCKET_ORIGIN": "the import bucket's origin, e.g. "
+    "https://student-imports-1a2b.s3.eu-west-1.amazonaws.com (the ImportBucketOrigin output)",
+    "SIGN_IN_ORIGIN": "the sign-in provider's token endpoint origin, e.g. "
+    "https://records.auth.eu-west-1.amazoncognito.com (the SignInOrigin output), or "
+    "none when the stack has no sign-in (AllowOpenApi=true)",
+}
+
+
+class BuildError(Exception):
+    """Raised when a variable the Netlify build needs is missing or not an https origin."""
+
+
+def required_origin(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    while value.endswith("/"):
+        value = value[:-1]
+    if name == "SIGN_IN_ORIGIN" and value == "none":
+        return ""
+    if value.startswith("http://"):
+        raise BuildError(
+            f"{name} must use https: tokens and records would cross the network in "
+            f"clear. Got: {value!r}"
+        )
+    if not _ORIGIN.fullmatch(value):
+        raise BuildError(
+            f"{name} must be {_VARIABLES[name]}; set it under Site configuration > "
+            f"Environment variables. Got: {value!r}"
+        )
+    return value
+
+
+def write_netlify_files(publish: Path) -> str:
+    """public/_redirects and public/_headers from the environment; what they say."""
+    api, bucket, sign_in = (required_origin(name) for name in _VARIABLES)
+    headers = {
+        **HEADERS,
+        **NETLIFY_ONLY,
+        "Content-Security-Policy": content_security_policy([sign_in, bucket]),
+    }
+    (publish / "_redirects").write_text(f"/api/*  {api}/api/:splat  200\n")
+    (publish / "_headers").write_text(
+        "/*\n" + "".join(f"  {name}: {value}\n" for name, value in headers.items())
+    )
+    return f"/api/* -> {api}/api/:splat; uploads to {bucket}; sign-in at {sign_in or 'none'}"
+
+
+def main(argv: list[str]) -> int:
+    try:
+        summary = write_netlify_files(Path(argv[0] if argv else "public"))
+    except BuildError as error:
+        sys.stderr.write(f"netlify build: {error}\n")
+        return 1
+    sys.stdout.write(f"netlify build: {summary}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -16,13 +16,14 @@ from typing import Any
 
 import pytest
 
+from api_core.site_headers import HEADERS
 from tests.deploy.conftest import Deploys
 from tests.deploy.tools import NETLIFY_CONFIG, ROOT, require, run, tool_env
 
 pytestmark = pytest.mark.deploy
 
 API_ORIGIN = "https://abc123defg.execute-api.eu-west-1.amazonaws.com"
-BUILD_VARIABLES = ("API_ORIGIN", "IMPORT_BUCKET_ORIGIN")
+BUILD_VARIABLES = ("API_ORIGIN", "IMPORT_BUCKET_ORIGIN", "SIGN_IN_ORIGIN")
 
 
 @pytest.fixture
@@ -32,6 +33,10 @@ def site(tmp_path: Path) -> Path:
         ROOT / "public",
         tmp_path / "public",
         ignore=shutil.ignore_patterns("_redirects", "_headers"),
+    )
+    # The build runs python3 -m api_core.site_headers from the repository root.
+    shutil.copytree(
+        ROOT / "api_core", tmp_path / "api_core", ignore=shutil.ignore_patterns("__pycache__")
     )
     return tmp_path
 
@@ -80,9 +85,27 @@ def bucket_origin(deploy: Deploys) -> str:
     )
 
 
+def sign_in_origin(deploy: Deploys) -> str:
+    """The SignInOrigin a default deploy outputs, for an example stack."""
+    origin = deploy()["Outputs"]["SignInOrigin"]["Value"]["Fn::Sub"]
+    return str(
+        origin.replace("${UserPoolDomain}", "student-records-1a2b3c4d").replace(
+            "${AWS::Region}", "eu-west-1"
+        )
+    )
+
+
+def every_variable(deploy: Deploys) -> dict[str, str]:
+    return {
+        "API_ORIGIN": API_ORIGIN,
+        "IMPORT_BUCKET_ORIGIN": bucket_origin(deploy),
+        "SIGN_IN_ORIGIN": sign_in_origin(deploy),
+    }
+
+
 def built_site(site: Path, deploy: Deploys) -> dict[str, Any]:
-    """The configuration Netlify serves after a build with both variables set."""
-    result = netlify_build(site, API_ORIGIN=API_ORIGIN, IMPORT_BUCKET_ORIGIN=bucket_origin(deploy))
+    """The configuration Netlify serves after a build with every variable set."""
+    result = netlify_build(site, **every_variable(deploy))
     assert result.returncode == 0, result.stderr
     config, warnings = resolve(site)
     assert warnings == ""
@@ -104,11 +127,11 @@ def test_netlify_headers_secure_and_revalidate_the_static_files(
     site: Path, deploy: Deploys
 ) -> None:
     config, _ = resolve(site)
-    (headers,) = config["headers"]
-    assert headers["for"] == "/*"
-    # netlify.toml would override the policy the build writes, so it sets none.
-    assert "Content-Security-Policy" not in headers["values"]
+    # netlify.toml would override what the build writes, so it sets no header.
+    assert config["headers"] == []
     values = served_headers(built_site(site, deploy))
+    # The same headers uvicorn sends (api_core/site_headers.py), plus Netlify's own.
+    assert {name: values[name] for name in HEADERS} == HEADERS
     assert values["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'none'" in values["Content-Security-Policy"]
     assert {"Referrer-Policy", "Strict-Transport-Security", "X-Frame-Options"} <= set(values)
@@ -163,7 +186,9 @@ def test_netlify_csp_lets_the_page_fetch_tokens_from_the_hosted_sign_in_domain(
     )
     connect = csp_sources(policy, "connect-src")
     assert allows(connect, example), (example, connect)
-    # Only that: not any https origin, and still no third-party scripts or forms.
+    # Only that: not another Cognito tenant, not any https origin, and still no
+    # third-party scripts or forms.
+    assert not allows(connect, "https://attacker.auth.eu-west-1.amazoncognito.com/oauth2/token")
     assert not allows(connect, "https://collector.example.org/")
     assert csp_sources(policy, "script-src") == ["'self'"]
     assert csp_sources(policy, "form-action") == ["'self'"]
@@ -184,7 +209,7 @@ def test_netlify_csp_lets_the_page_put_files_to_exactly_the_import_bucket(
 
 @pytest.mark.parametrize("origin", [API_ORIGIN, API_ORIGIN + "/"])
 def test_netlify_build_writes_the_api_proxy_rule(site: Path, deploy: Deploys, origin: str) -> None:
-    result = netlify_build(site, API_ORIGIN=origin, IMPORT_BUCKET_ORIGIN=bucket_origin(deploy))
+    result = netlify_build(site, **{**every_variable(deploy), "API_ORIGIN": origin})
     assert result.returncode == 0, result.stderr
     config, warnings = resolve(site)
     assert warnings == ""
@@ -198,7 +223,7 @@ def test_netlify_build_writes_the_api_proxy_rule(site: Path, deploy: Deploys, or
 def test_netlify_build_without_an_api_origin_fails_with_a_clear_message(
     site: Path, deploy: Deploys, origin: str | None
 ) -> None:
-    env = {"IMPORT_BUCKET_ORIGIN": bucket_origin(deploy)}
+    env = {k: v for k, v in every_variable(deploy).items() if k != "API_ORIGIN"}
     result = netlify_build(site, **env, **({} if origin is None else {"API_ORIGIN": origin}))
     assert result.returncode != 0
     assert "API_ORIGIN must be the API's origin" in result.stderr
@@ -216,11 +241,37 @@ def test_netlify_build_without_an_api_origin_fails_with_a_clear_message(
     ],
 )
 def test_netlify_build_without_the_import_bucket_origin_fails_with_a_clear_message(
-    site: Path, bucket: str | None
+    site: Path, deploy: Deploys, bucket: str | None
 ) -> None:
-    env = {"API_ORIGIN": API_ORIGIN, **({} if bucket is None else {"IMPORT_BUCKET_ORIGIN": bucket})}
+    env = {k: v for k, v in every_variable(deploy).items() if k != "IMPORT_BUCKET_ORIGIN"}
+    env.update({} if bucket is None else {"IMPORT_BUCKET_ORIGIN": bucket})
     result = netlify_build(site, **env)
     assert result.returncode != 0
     assert "IMPORT_BUCKET_ORIGIN must be the import bucket's origin" in result.stderr
     assert not (site / "public" / "_headers").exists()
     assert not (site / "public" / "_redirects").exists()
+
+
+@pytest.mark.parametrize("name", BUILD_VARIABLES)
+def test_netlify_build_refuses_a_plain_http_origin(site: Path, deploy: Deploys, name: str) -> None:
+    insecure = every_variable(deploy)[name].replace("https://", "http://")
+
+    result = netlify_build(site, **{**every_variable(deploy), name: insecure})
+
+    assert result.returncode != 0
+    assert f"{name} must use https" in result.stderr
+    assert not (site / "public" / "_redirects").exists()
+
+
+def test_netlify_build_needs_the_sign_in_origin_or_an_explicit_none(
+    site: Path, deploy: Deploys
+) -> None:
+    without = {k: v for k, v in every_variable(deploy).items() if k != "SIGN_IN_ORIGIN"}
+
+    missing = netlify_build(site, **without)
+    assert missing.returncode != 0 and "SIGN_IN_ORIGIN must be" in missing.stderr
+
+    open_api = netlify_build(site, **without, SIGN_IN_ORIGIN="none")
+    assert open_api.returncode == 0, open_api.stderr
+    policy = served_headers(resolve(site)[0])["Content-Security-Policy"]
+    assert csp_sources(policy, "connect-src") == ["'self'", bucket_origin(deploy)]
