@@ -113,16 +113,23 @@ class InvalidRequest(ApiError):
         return {**super().body(), "errors": self.errors}
 
 
-class DatabaseUnavailable(ApiError):
-    """Raised when the database cannot be reached within the configured budget."""
+class Unavailable(ApiError):
+    """Raised when something the API needs cannot be reached: the client may retry."""
 
     status = 503
     title = "Service Unavailable"
-    slug = "database-unavailable"
-    default_detail = "The database is unreachable right now. Try again shortly."
+    slug = "unavailable"
+    default_detail = "The service is unavailable right now. Try again shortly."
 
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(get_settings().retry_after_seconds)}
+
+
+class DatabaseUnavailable(Unavailable):
+    """Raised when the database cannot be reached within the configured budget."""
+
+    slug = "database-unavailable"
+    default_detail = "The database is unreachable right now. Try again shortly."
 
 
 def problem(status: int, title: str, detail: str, slug: str) -> dict[str, Any]:

@@ -27,22 +27,17 @@ from typing import Any
 
 from jwt import PyJWK
 
-from api_core.errors import ApiError
-from api_core.settings import Settings, get_settings
+from api_core.errors import Unavailable
+from api_core.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 
-class IdentityProviderUnavailable(ApiError):
+class IdentityProviderUnavailable(Unavailable):
     """Raised when the identity provider's keys cannot be fetched within the budget."""
 
-    status = 503
-    title = "Service Unavailable"
     slug = "identity-provider-unavailable"
     default_detail = "Sign-in cannot be checked right now. Try again shortly."
-
-    def headers(self) -> dict[str, str]:
-        return {"Retry-After": str(get_settings().retry_after_seconds)}
 
 
 class UnknownKey(Exception):

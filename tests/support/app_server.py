@@ -9,14 +9,14 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from types import TracebackType
 
+from tests.support.running import Running
 from tests.support.wire_server import HOST, free_port, terminate
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-class AppServer:
+class AppServer(Running):
     def __init__(self, env: dict[str, str], log_path: Path | None = None, workers: int = 1) -> None:
         """`workers` > 1 serves from that many processes, as separate containers would."""
         self.workers = workers
@@ -79,15 +79,3 @@ class AppServer:
         if self._process is not None:
             terminate(self._process)
             self._process = None
-
-    def __enter__(self) -> AppServer:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()

@@ -12,8 +12,9 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any
+
+from tests.support.running import Running
 
 REGION = "eu-west-1"
 CREDENTIALS = {
@@ -26,7 +27,7 @@ CREDENTIALS = {
 FOREIGN = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_CONFIG_FILE")
 
 
-class MotoServer:
+class MotoServer(Running):
     """moto's threaded server (S3, SQS and the rest) on a free loopback port."""
 
     def __init__(self) -> None:
@@ -35,19 +36,13 @@ class MotoServer:
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self.endpoint = ""
 
-    def __enter__(self) -> MotoServer:
+    def start(self) -> None:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # a line per request
         self._server.start()
         host, port = self._server.get_host_and_port()
         self.endpoint = f"http://{host}:{port}"
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
         self._server.stop()
 
 

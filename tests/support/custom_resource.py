@@ -8,11 +8,11 @@ import threading
 from dataclasses import dataclass
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from tests.support.events import EVENTS_DIR
+from tests.support.running import Running
 
 RequestType = Literal["Create", "Update", "Delete"]
 HOST = "127.0.0.1"
@@ -31,7 +31,7 @@ class Answer:
         return answer
 
 
-class ResponseServer:
+class ResponseServer(Running):
     """Records every PUT, as S3 would store it behind CloudFormation's presigned URL."""
 
     def __init__(self, status: int = 200) -> None:
@@ -59,16 +59,10 @@ class ResponseServer:
     def origin(self) -> str:
         return f"http://{HOST}:{self._server.server_address[1]}"
 
-    def __enter__(self) -> ResponseServer:
+    def start(self) -> None:
         self._thread.start()
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
 

@@ -22,9 +22,9 @@ import contextlib
 import socket
 import threading
 from collections.abc import Coroutine
-from types import TracebackType
 from typing import Any, Literal
 
+from tests.support.running import Running
 from tests.support.wire_server import HOST, free_port
 
 Mode = Literal["pass", "delay", "hang", "blackhole", "refuse"]
@@ -32,7 +32,7 @@ MODES: tuple[Mode, ...] = ("pass", "delay", "hang", "blackhole", "refuse")
 _SILENT: frozenset[Mode] = frozenset({"hang", "blackhole"})
 
 
-class FaultProxy:
+class FaultProxy(Running):
     def __init__(self, upstream_port: int, delay: float = 0.0) -> None:
         self.upstream_port = upstream_port
         self.port = free_port()
@@ -130,18 +130,6 @@ class FaultProxy:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
         self._loop.close()
-
-    def __enter__(self) -> FaultProxy:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 def _reset(writer: asyncio.StreamWriter) -> None:

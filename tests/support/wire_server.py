@@ -13,7 +13,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from types import TracebackType
+
+from tests.support.running import Running
 
 HOST = "127.0.0.1"
 MAKEFILE = Path(__file__).resolve().parents[2] / "Makefile"
@@ -49,7 +50,7 @@ def _accepting(port: int) -> bool:
         return sock.connect_ex((HOST, port)) == 0
 
 
-class WireServer:
+class WireServer(Running):
     def __init__(self, port: int | None = None, storage: Path | None = None, *options: str) -> None:
         """`options` are more secantusd-py flags, such as --auth."""
         self.options = options
@@ -103,15 +104,3 @@ class WireServer:
         self.stop()
         if self._own_storage:
             shutil.rmtree(self.storage, ignore_errors=True)
-
-    def __enter__(self) -> WireServer:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
