@@ -3,10 +3,15 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Where `make run` serves: HOST=0.0.0.0 opens it to the network (AUTH_MODE=off: to anyone).
+HOST ?= 127.0.0.1
 PORT ?= 8000
 REPO_ROOT := $(dir $(abspath $(firstword $(MAKEFILE_LIST))))
 
-.PHONY: run seed test check lint typecheck lock bench clean
+.PHONY: help run seed test check lint typecheck lock bench clean
+
+help:  ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 20
 
 # --- Installs ----------------------------------------------------------------------
 # pyproject.toml declares the ranges we accept; uv.lock pins every package to one
@@ -32,38 +37,53 @@ $(BIN)/.installed: pyproject.toml uv.lock | $(UV_VENV)/.uv-$(UV_VERSION)
 	$(UV) sync --locked --extra dev --python $(PYTHON)
 	touch $@
 
-lock: | $(UV_VENV)/.uv-$(UV_VERSION)
+lock: | $(UV_VENV)/.uv-$(UV_VERSION)  ## move uv.lock to the newest releases pyproject.toml allows
 	$(UV) lock --upgrade
 
-# Serves the API, its docs (/api/docs) and the frontend on http://127.0.0.1:$(PORT),
-# open to anyone on this machine (AUTH_MODE=off, with a warning) unless AUTH_MODE is set,
-# after the deploy step (python -m api_core.migrate: indexes, data fixes). Without
+# Serves the API, its docs (/api/docs) and the frontend on http://$(HOST):$(PORT),
+# open to anyone who can reach it (AUTH_MODE=off, with a warning) unless AUTH_MODE is
+# set, after the deploy step (python -m api_core.migrate: indexes, data fixes). Without
 # MONGODB_URI it starts an embedded MongoDB-wire server whose data stays in .data/
 # across restarts, and stops it on exit. --sync-on-commit: a write is on disk before
 # it is acknowledged, so a crash (even kill -9) loses nothing that was answered 201;
-# `python -m bench.durability` measures what that costs.
+# `python -m bench.durability` measures what that costs. Anything that keeps it from
+# serving (the port taken, .data/ held by another `make run`, a database that does
+# not answer) stops it at once with one line saying what, and a non-zero exit.
 EMBEDDED_DB_OPTIONS := --sync-on-commit
-UVICORN := $(BIN)/uvicorn api_core.app:app --reload --reload-dir api_core --host 127.0.0.1 --port $(PORT)
-run: $(BIN)/.installed
+DATA_DIR ?= .data
+EMBEDDED_DB_LOG = $(DATA_DIR).log
+UVICORN := $(BIN)/uvicorn api_core.app:app --reload --reload-dir api_core --host $(HOST) --port $(PORT)
+run: $(BIN)/.installed  ## serve the API, its docs and the page (an embedded database unless MONGODB_URI)
 	@export AUTH_MODE=$${AUTH_MODE:-off}; \
+	$(BIN)/python -c 'import socket, sys; socket.create_server((sys.argv[1], int(sys.argv[2])))' \
+		$(HOST) $(PORT) 2>/dev/null || { \
+		echo "make run: $(HOST):$(PORT) is in use: stop what serves it, or make run PORT=8001" >&2; exit 1; }; \
 	if [ -n "$$MONGODB_URI" ]; then \
 		$(BIN)/python -m api_core.migrate && exec $(UVICORN); \
+		echo "make run: the database at MONGODB_URI did not answer (see above)" >&2; exit 1; \
 	fi; \
-	mkdir -p .data; \
+	mkdir -p $(DATA_DIR); \
 	db_port=$$($(BIN)/python -c 'from tests.support.wire_server import free_port; print(free_port())'); \
-	$(BIN)/secantusd-py --host 127.0.0.1 --port $$db_port --storage-path .data \
-		--log-level WARNING $(EMBEDDED_DB_OPTIONS) & \
+	$(BIN)/secantusd-py --host 127.0.0.1 --port $$db_port --storage-path $(DATA_DIR) \
+		--log-level WARNING $(EMBEDDED_DB_OPTIONS) > $(EMBEDDED_DB_LOG) 2>&1 & \
 	db_pid=$$!; \
 	trap 'status=$$?; kill $$db_pid 2>/dev/null; wait $$db_pid 2>/dev/null; exit $$status' EXIT; \
 	trap 'exit 0' INT TERM; \
 	export MONGODB_URI=mongodb://127.0.0.1:$$db_port; \
 	until (exec 3<>/dev/tcp/127.0.0.1/$$db_port) 2>/dev/null; do \
-		kill -0 $$db_pid 2>/dev/null || { echo "make run: the embedded database did not start" >&2; exit 1; }; \
+		if ! kill -0 $$db_pid 2>/dev/null; then \
+			if grep -q "already being managed by another process" $(EMBEDDED_DB_LOG); then \
+				echo "make run: $(DATA_DIR)/ is in use by another embedded database: stop the other make run first" >&2; \
+			else \
+				echo "make run: the embedded database did not start: see $(EMBEDDED_DB_LOG)" >&2; \
+			fi; \
+			exit 1; \
+		fi; \
 		sleep 0.1; \
 	done; \
-	echo "Embedded MongoDB-wire server at $$MONGODB_URI (data in .data/);" \
+	echo "Embedded MongoDB-wire server at $$MONGODB_URI (data in $(DATA_DIR)/);" \
 		"demo data: MONGODB_URI=$$MONGODB_URI make seed"; \
-	$(BIN)/python -m api_core.migrate || exit 1; \
+	$(BIN)/python -m api_core.migrate || { echo "make run: the deploy step failed (see above)" >&2; exit 1; }; \
 	$(UVICORN) & \
 	wait $$!
 
@@ -73,7 +93,7 @@ run: $(BIN)/.installed
 # students, courses, enrollments. Into MONGODB_URI (and MONGODB_DB): while `make run`
 # runs, the URI it printed. It starts nothing; running it again changes nothing.
 SEED_OPTIONS ?=
-seed: $(BIN)/.installed
+seed: $(BIN)/.installed  ## load a demo school into MONGODB_URI through the importer
 	@if [ -z "$$MONGODB_URI" ]; then \
 		echo "make seed: set MONGODB_URI to the database to fill; \`make run\` prints the" \
 			"embedded database's: MONGODB_URI=mongodb://127.0.0.1:PORT make seed" >&2; \
@@ -87,11 +107,11 @@ seed: $(BIN)/.installed
 	done
 
 # The whole suite: lint, types, and every test (the browser tests need Chromium).
-test: lint typecheck
+test: lint typecheck  ## lint, types and the whole suite (browser tests need Chromium)
 	$(BIN)/pytest
 
 # The inner loop: lint, types, and the unit tests on mongomock.
-check: lint typecheck
+check: lint typecheck  ## the inner loop: lint, types and the unit tests
 	$(BIN)/pytest tests/unit -q
 
 lint: $(BIN)/.installed
@@ -101,7 +121,7 @@ lint: $(BIN)/.installed
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy
 
-clean:
+clean:  ## remove the virtual environment, caches and build output
 	rm -rf $(VENV) .aws-sam .mypy_cache .pytest_cache .ruff_cache .hypothesis test-output
 
 # --- AWS SAM and Netlify (template.yaml, netlify.toml, tests/deploy/) ----------------
@@ -113,7 +133,7 @@ SAM_TOOLS := aws-sam-cli==1.170.0 cfn-lint==1.58.0
 NODE_TOOLS := .ci/node/node_modules/.installed
 
 .PHONY: deploy-tools
-deploy-tools: $(SAM_VENV)/.installed $(NODE_TOOLS)
+deploy-tools: $(SAM_VENV)/.installed $(NODE_TOOLS)  ## install the SAM CLI and @netlify/config the deploy tests run
 test: deploy-tools
 
 $(SAM_VENV)/.installed:
@@ -176,7 +196,7 @@ build-DependenciesLayer: | $(UV_VENV)/.uv-$(UV_VERSION)
 # Needs the AWS CLI v2 and credentials; STACK is the stack's name.
 STACK ?= student-records
 .PHONY: redrive
-redrive:
+redrive:  ## move failed import batches from the dead-letter queue back (AWS)
 	aws sqs start-message-move-task --source-arn "$$(aws cloudformation describe-stacks \
 		--stack-name $(STACK) --output text \
 		--query "Stacks[0].Outputs[?OutputKey=='ImportBatchDeadLettersArn'].OutputValue")"
@@ -186,18 +206,18 @@ $(BIN)/.bench-installed: $(BIN)/.installed
 	$(UV) sync --locked --extra dev --extra bench --python $(PYTHON)
 	touch $@
 
-bench: $(BIN)/.bench-installed $(SAM_VENV)/.installed
+bench: $(BIN)/.bench-installed $(SAM_VENV)/.installed  ## run the benchmarks; writes bench/results/report.md
 	$(BIN)/python -m bench.report
 
 # --- Fuzzing (tests/fuzz/): schemathesis against the app's own OpenAPI on a real database.
 # `make test` runs the same tests with a small budget; this one sends thousands of requests.
 FUZZ_EXAMPLES ?= 100
 .PHONY: fuzz
-fuzz: $(BIN)/.installed
+fuzz: $(BIN)/.installed  ## schemathesis with a large budget
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_MIN_REQUESTS=2000 $(BIN)/pytest tests/fuzz
 
 # --- Load and soak (bench/soak.py): 60 s at concurrency 32 on uvicorn, then 10,000
 # handler invocations; exits non-zero on any error or memory growth over 5 MB.
 .PHONY: load
-load: $(BIN)/.installed
+load: $(BIN)/.installed  ## 60 s of load on uvicorn and 10,000 handler invocations
 	$(BIN)/python -m bench.soak --seconds 60 --concurrency 32 --invocations 10000
