@@ -16,7 +16,7 @@ from pymongo import ASCENDING, IndexModel
 
 from api_core.models import courses, enrollments, students
 from api_core.models.base import InputModel, ListQuery, Record
-from api_core.search import search_indexes
+from api_core.search import folded, prefixed, search_indexes
 
 Filter = dict[str, Any]
 
@@ -49,20 +49,64 @@ class Resource:
     natural_key: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        unique_keys = [tuple(i.document["key"]) for i in self.indexes if i.document.get("unique")]
-        if self.natural_key and self.natural_key not in unique_keys:
-            raise ValueError(
-                f"{self.name}: natural_key {self.natural_key} is not the key of a unique "
-                "index; declare one in indexes"
+        problems = self._contradictions()
+        if problems:
+            raise ValueError(f"resource {self.name!r}: " + "; ".join(problems))
+
+    def _contradictions(self) -> list[str]:
+        """What this declaration says that cannot all be true, each with the fix."""
+        fields = set(self.create_model.model_fields)
+        stored = fields | {"_id", "created_at", "updated_at", "version"}
+        stored |= {copy for name in self.search_fields for copy in (folded(name), prefixed(name))}
+        problems = [
+            f"search field {name!r} is not a field of {self.create_model.__name__}"
+            for name in self.search_fields
+            if name not in fields
+        ]
+        if self.search_fields and "q" not in self.query_model.model_fields:
+            problems.append(
+                f"search_fields are set but {self.query_model.__name__} takes no q: add "
+                "q: str | None = search_parameter(...)"
             )
+        for index in self.indexes:
+            for key in index.document["key"]:
+                if key in stored:
+                    continue
+                base = key.removesuffix("_folded")
+                hint = (
+                    f"{key} is stored only for search fields: add {base!r} to search_fields"
+                    if base != key and base in fields
+                    else f"no {self.singular} stores {key}"
+                )
+                problems.append(f"index {index.document['name']!r} uses {key}, but {hint}")
+        unique = {
+            i.document["name"]: tuple(i.document["key"])
+            for i in self.indexes
+            if i.document.get("unique")
+        }
+        problems += [
+            f"unique_messages names {name!r}, which is not a unique index"
+            for name in self.unique_messages
+            if name not in unique
+        ]
+        if self.natural_key and self.natural_key not in unique.values():
+            problems.append(
+                f"natural_key {self.natural_key} is not the key of a unique index; declare one"
+            )
+        problems += [
+            f"reference {name!r} is not a field of {self.create_model.__name__}"
+            for name in self.references
+            if name not in fields
+        ]
         changeable = sorted(set(self.references) & set(self.update_model.model_fields))
         if changeable:
             # The records they point at hold a claim made on create (see
             # api_core/references.py); a change would leave it behind.
-            raise ValueError(
-                f"{self.name}: {', '.join(changeable)} point at other records and cannot "
-                f"change; take them out of {self.update_model.__name__}"
+            problems.append(
+                f"{', '.join(changeable)} point at other records and cannot change; take "
+                f"them out of {self.update_model.__name__}"
             )
+        return problems
 
     @property
     def collection(self) -> str:
@@ -132,6 +176,22 @@ ENROLLMENTS = Resource(
 )
 
 ALL_RESOURCES: tuple[Resource, ...] = (STUDENTS, COURSES, ENROLLMENTS)
+
+
+def check_references(resources: tuple[Resource, ...]) -> None:
+    """Every reference names a declared resource's collection."""
+    collections = {resource.collection for resource in resources}
+    for resource in resources:
+        for name, target in resource.references.items():
+            if target not in collections:
+                raise ValueError(
+                    f"resource {resource.name!r}: reference {name!r} points at {target!r}, "
+                    f"which is not a declared resource ({', '.join(sorted(collections))}); "
+                    "declare it in ALL_RESOURCES"
+                )
+
+
+check_references(ALL_RESOURCES)
 
 
 def referrers(resource: Resource) -> list[tuple[Resource, str]]:

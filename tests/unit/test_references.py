@@ -147,5 +147,5 @@ def test_a_resource_whose_references_could_change_is_refused_at_declaration() ->
     class EnrollmentMove(InputModel):
         course_id: str | None = None
 
-    with pytest.raises(ValueError, match="course_id point at other records and cannot change"):
+    with pytest.raises(ValueError, match="course_id point at other records and cannot change;"):
         replace(ENROLLMENTS, update_model=EnrollmentMove)
