@@ -86,6 +86,8 @@ def drain(mapping: EventSourceMapping, until: Callable[[], bool], context: Any =
     raise AssertionError(f"not done after {MAX_POLLS} polls")
 
 
+# Ten thousand rows through moto and the wire server: minutes on a loaded machine.
+@pytest.mark.timeout(900)
 def test_ten_thousand_rows_with_one_percent_bad_end_with_exact_counts(
     import_stack: ImportStack,
 ) -> None:

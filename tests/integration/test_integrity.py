@@ -35,7 +35,13 @@ def database_name() -> str:
 
 @pytest.fixture(scope="module")
 def app_server(wire_server: WireServer, database_name: str) -> Iterator[AppServer]:
-    env = {"MONGODB_URI": wire_server.uri, "MONGODB_DB": database_name, "AUTH_MODE": "off"}
+    env = {
+        "MONGODB_URI": wire_server.uri,
+        "MONGODB_DB": database_name,
+        "AUTH_MODE": "off",
+        # About integrity, not deadlines: a loaded machine must not turn writes into 503s.
+        "MONGODB_TIMEOUT_MS": "30000",
+    }
     with AppServer(env, workers=2) as server:
         yield server
 
