@@ -17,8 +17,13 @@ from api_core import database
 from api_core.auth import warn_if_open
 from api_core.errors import PROBLEM_JSON, ApiError
 from api_core.factory import create_app
-from api_core.lambda_events import UnreadableEvent, problem_result, read_event
-from api_core.logs import configure_logging
+from api_core.lambda_events import (
+    UnreadableEvent,
+    correlation_id,
+    problem_result,
+    read_event,
+)
+from api_core.logs import configure_logging, invocation_fields, lambda_fields
 from api_core.process_loop import process_loop
 from api_core.resources import Resource
 from api_core.router import build_router
@@ -44,32 +49,35 @@ def make_handler(*routers: APIRouter) -> LambdaHandler:
     def handler(event: Event, context: LambdaContext) -> dict[str, Any]:
         """Mangum's own steps, apart so that an event it cannot read is a 400, not a raise.
 
-        Never raises: each invocation returns a result and logs one line.
+        Never raises: each invocation returns a result and logs one line. Every line
+        logged meanwhile carries the invocation's ids (api_core/logs.py).
         """
         nonlocal cold_start
         started = time.perf_counter()
-        line: dict[str, Any] = {
-            "request_id": getattr(context, "aws_request_id", None),
-            "cold_start": cold_start,
+        fields = {
+            "correlation_id": correlation_id(event),
+            **lambda_fields(context, cold_start),
             "method": None,
             "path": None,
         }
         cold_start = False
-        level, failure = logging.INFO, None
-        try:
-            source, scope, body = read_event(adapter, event, context)
-            line["method"], line["path"] = scope["method"], scope["path"]
-            response = source(HTTPCycle(scope, body)(app))
-        except UnreadableEvent as error:
-            level, line["error"] = logging.WARNING, error.reason
-            response = problem_result(event, error)
-        except Exception as error:
-            # The app answers its own errors; this is Mangum or the event loop failing.
-            level, failure = logging.ERROR, error
-            response = problem_result(event, ApiError())
-        line["status"] = response.get("statusCode")
-        line["duration_ms"] = round((time.perf_counter() - started) * 1000, 2)
-        logger.log(level, "request", exc_info=failure, extra={"fields": line})
+        with invocation_fields(fields):
+            line: dict[str, Any] = {}
+            level, failure = logging.INFO, None
+            try:
+                source, scope, body = read_event(adapter, event, context)
+                fields["method"], fields["path"] = scope["method"], scope["path"]
+                response = source(HTTPCycle(scope, body)(app))
+            except UnreadableEvent as error:
+                level, line["error"] = logging.WARNING, error.reason
+                response = problem_result(event, error)
+            except Exception as error:
+                # The app answers its own errors; this is Mangum or the event loop failing.
+                level, failure = logging.ERROR, error
+                response = problem_result(event, ApiError())
+            line["status"] = response.get("statusCode")
+            line["duration_ms"] = round((time.perf_counter() - started) * 1000, 2)
+            logger.log(level, "request", exc_info=failure, extra={"fields": line})
         return response
 
     return handler

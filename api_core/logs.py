@@ -1,14 +1,53 @@
-"""JSON log lines on stdout, one object per line, ready for CloudWatch Logs Insights."""
+"""JSON log lines on stdout, one object per line, ready for CloudWatch Logs Insights.
+
+Every line written while a handler serves an invocation carries that invocation's
+fields (its ids, cold start, function and path): the handler puts them in a context
+variable, and a filter on our log handler copies them onto each record. asyncio
+copies the context into the task Mangum runs the app in, so lines logged deep in the
+app (the database unavailable, an unhandled error) carry them too.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
 from api_core.settings import get_settings
+
+_invocation: ContextVar[Mapping[str, Any] | None] = ContextVar("invocation", default=None)
+
+
+@contextmanager
+def invocation_fields(fields: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Add `fields` to every line logged inside the block; they may still be changed."""
+    token = _invocation.set(fields)
+    try:
+        yield fields
+    finally:
+        _invocation.reset(token)
+
+
+def lambda_fields(context: Any, cold_start: bool) -> dict[str, Any]:
+    """What every line of a Lambda invocation says about it."""
+    return {
+        "function_request_id": getattr(context, "aws_request_id", None),
+        "function_name": getattr(context, "function_name", None),
+        "cold_start": cold_start,
+    }
+
+
+class InvocationFields(logging.Filter):
+    """Copies the current invocation's fields onto each record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.invocation = _invocation.get()
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -18,6 +57,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
+            **(getattr(record, "invocation", None) or {}),
             **getattr(record, "fields", {}),
         }
         if record.exc_info:
@@ -32,6 +72,7 @@ def configure_logging() -> None:
         return
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonFormatter())
+    handler.addFilter(InvocationFields())
     logger.addHandler(handler)
     logger.setLevel(get_settings().log_level.upper())
     logger.propagate = False

@@ -24,7 +24,7 @@ from api_core.imports import batches
 from api_core.imports.csv_rows import Row
 from api_core.imports.kinds import KINDS
 from api_core.imports.local import BATCH_DEADLINE_S
-from api_core.logs import configure_logging
+from api_core.logs import configure_logging, invocation_fields, lambda_fields
 from api_core.process_loop import process_loop, run
 from api_core.settings import Settings, get_settings
 
@@ -129,22 +129,21 @@ def make_handler() -> Handler:
         """Apply an SQS event's batches; name the messages that failed. Never raises."""
         nonlocal cold_start
         started = time.perf_counter()
-        line: dict[str, Any] = {
-            "request_id": getattr(context, "aws_request_id", None),
-            "cold_start": cold_start,
-        }
-        cold_start = False
-        records = event.get("Records") if isinstance(event, dict) else None
-        messages = [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
-        remaining = getattr(context, "get_remaining_time_in_millis", lambda: 60_000)
-        try:
-            failed, counts = run(apply_messages(get_settings(), messages, remaining))
-        except Exception:
-            logger.exception("import batches: unexpected failure, every message returns")
-            failed, counts = [str(m.get("messageId") or "") for m in messages], {}
-        line.update(messages=len(messages), failed=len(failed), **counts)
-        line["duration_ms"] = round((time.perf_counter() - started) * 1000, 2)
-        logger.info("import batches", extra={"fields": line})
+        with invocation_fields(lambda_fields(context, cold_start)):
+            cold_start = False
+            records = event.get("Records") if isinstance(event, dict) else None
+            messages = (
+                [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
+            )
+            remaining = getattr(context, "get_remaining_time_in_millis", lambda: 60_000)
+            try:
+                failed, counts = run(apply_messages(get_settings(), messages, remaining))
+            except Exception:
+                logger.exception("import batches: unexpected failure, every message returns")
+                failed, counts = [str(m.get("messageId") or "") for m in messages], {}
+            line: dict[str, Any] = {"messages": len(messages), "failed": len(failed), **counts}
+            line["duration_ms"] = round((time.perf_counter() - started) * 1000, 2)
+            logger.info("import batches", extra={"fields": line})
         # An empty or missing id would make Lambda return the whole batch: leave it out.
         return {"batchItemFailures": [{"itemIdentifier": i} for i in failed if i]}
 

@@ -27,7 +27,7 @@ from api_core.errors import NotFound
 from api_core.imports import batches, queue, records, storage
 from api_core.imports.csv_rows import Row, UnreadableFile, decoded, read_rows
 from api_core.imports.kinds import KINDS
-from api_core.logs import configure_logging
+from api_core.logs import configure_logging, invocation_fields, lambda_fields
 from api_core.process_loop import process_loop, run
 from api_core.settings import Settings, get_settings
 
@@ -141,27 +141,23 @@ def make_handler() -> Handler:
         nonlocal cold_start
         settings = get_settings()
         read = []
-        for upload in uploads(event):
-            started = time.perf_counter()
-            line: dict[str, Any] = {
-                "request_id": getattr(context, "aws_request_id", None),
-                "cold_start": cold_start,
-                "bucket": upload.bucket,
-                "key": upload.key,
-            }
+        with invocation_fields(lambda_fields(context, cold_start)):
             cold_start = False
-            try:
-                line["outcome"], line["batches"] = import_file(settings, upload)
-            except Exception:
-                line["outcome"] = "failed"
+            for upload in uploads(event):
+                started = time.perf_counter()
+                line: dict[str, Any] = {"bucket": upload.bucket, "key": upload.key}
+                try:
+                    line["outcome"], line["batches"] = import_file(settings, upload)
+                except Exception:
+                    line["outcome"] = "failed"
+                    line["duration_ms"] = round((time.perf_counter() - started) * 1000, 2)
+                    logger.exception("import file", extra={"fields": line})
+                    raise
                 line["duration_ms"] = round((time.perf_counter() - started) * 1000, 2)
-                logger.exception("import file", extra={"fields": line})
-                raise
-            line["duration_ms"] = round((time.perf_counter() - started) * 1000, 2)
-            logger.info("import file", extra={"fields": line})
-            read.append({"key": upload.key, "outcome": line["outcome"]})
-        if not read:
-            logger.warning("import file: no created object in the event")
+                logger.info("import file", extra={"fields": line})
+                read.append({"key": upload.key, "outcome": line["outcome"]})
+            if not read:
+                logger.warning("import file: no created object in the event")
         return {"files": read}
 
     return handler

@@ -208,7 +208,7 @@ def test_unreadable_event_log_line_says_why_without_a_stack_trace(
     (line,) = log_lines.read()
     assert line["message"] == "request"
     assert line["level"] == "WARNING"
-    assert line["request_id"] == context.aws_request_id
+    assert line["function_request_id"] == context.aws_request_id
     assert line["status"] == 400
     assert line["error"] == "KeyError: 'method'"
     assert "exception" not in line

@@ -195,14 +195,14 @@ def test_function_serves_only_its_own_resource() -> None:
     assert response_json(response)["status"] == 404
 
 
-def test_handler_logs_one_json_line_with_request_id_and_cold_start() -> None:
+def test_handler_logs_one_json_line_with_both_ids_and_cold_start() -> None:
     context = FakeLambdaContext()
     with captured_log_lines() as log_lines:
         courses.handler(build_event("http_api_v2", "GET", "/api/courses"), context)
 
     (entry,) = log_lines.read()
     assert entry["message"] == "request"
-    assert entry["request_id"] == context.aws_request_id
+    assert entry["function_request_id"] == context.aws_request_id
     assert entry["status"] == 200
     assert entry["path"] == "/api/courses"
     assert entry["method"] == "GET"
