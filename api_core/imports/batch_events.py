@@ -18,7 +18,7 @@ from typing import Any
 from bson.errors import InvalidId
 from pymongo.errors import ConnectionFailure, PyMongoError
 
-from api_core.database import get_database, within_deadline
+from api_core.database import database_for, within_deadline
 from api_core.errors import DatabaseUnavailable
 from api_core.imports import batches
 from api_core.imports.csv_rows import Row
@@ -26,7 +26,7 @@ from api_core.imports.kinds import KINDS
 from api_core.imports.local import BATCH_DEADLINE_S
 from api_core.logs import configure_logging, invocation_fields, lambda_fields
 from api_core.process_loop import process_loop, run
-from api_core.settings import Settings, get_settings
+from api_core.settings import Settings
 
 logger = logging.getLogger("api_core.imports.batch_events")
 Handler = Any
@@ -75,7 +75,7 @@ async def apply_messages(
     ids = [str(message.get("messageId") or "") for message in messages]
     counts = {"applied": 0, "poison": 0, "errors": 0, "not_tried": 0}
     try:
-        database = await get_database()
+        database = database_for(settings)
         # One round trip tells an outage apart within a request's budget, instead
         # of the first batch waiting out its whole deadline.
         await within_deadline(settings.mongodb_timeout_ms / 1000, database.command("ping"))
@@ -120,8 +120,8 @@ def _is_outage(error: Exception) -> bool:
     return isinstance(error, PyMongoError) and error.timeout
 
 
-def make_handler() -> Handler:
-    configure_logging()
+def make_handler(settings: Settings) -> Handler:
+    configure_logging(settings.log_level)
     process_loop()
     cold_start = True
 
@@ -137,7 +137,7 @@ def make_handler() -> Handler:
             )
             remaining = getattr(context, "get_remaining_time_in_millis", lambda: 60_000)
             try:
-                failed, counts = run(apply_messages(get_settings(), messages, remaining))
+                failed, counts = run(apply_messages(settings, messages, remaining))
             except Exception:
                 logger.exception("import batches: unexpected failure, every message returns")
                 failed, counts = [str(m.get("messageId") or "") for m in messages], {}

@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 from fastapi import APIRouter
 
-from api_core.lambda_handler import make_handler
-from functions import students
+from api_core.lambda_handler import make_handler, resource_handler
+from api_core.resources import STUDENTS
+from api_core.settings import Settings
 from tests.conftest import close_cached_client
 from tests.support.events import EVENT_SHAPES, EventShape, build_event
-from tests.support.invoke import point_api_at
+from tests.support.functions import Handler
+from tests.support.invoke import pointed_at
 from tests.support.lambda_context import FakeLambdaContext
 from tests.support.logs import captured_log_lines
 from tests.support.wire_server import free_port
@@ -27,15 +29,15 @@ CORRELATION_IDS: dict[EventShape, str] = {
 
 
 @pytest.fixture
-def database_down(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Nothing listens where the API looks for its database: refused, fast."""
+def students_database_down(settings: Settings) -> Iterator[Handler]:
+    """The students function, where nothing listens for its database: refused, fast."""
     close_cached_client()
-    point_api_at(monkeypatch, f"mongodb://127.0.0.1:{free_port()}", budget_ms=300)
-    yield
+    down = pointed_at(settings, f"mongodb://127.0.0.1:{free_port()}", budget_ms=300)
+    yield resource_handler(STUDENTS, down)
     close_cached_client()
 
 
-def broken_handler() -> Any:
+def broken_handler(settings: Settings) -> Handler:
     """A function whose one route fails with an error nothing handles."""
     router = APIRouter()
 
@@ -43,10 +45,10 @@ def broken_handler() -> Any:
     async def broken() -> None:
         raise RuntimeError("a bug")
 
-    return make_handler(router)
+    return make_handler(settings, router)
 
 
-def lines_of(handler: Any, event: dict[str, Any], context: FakeLambdaContext) -> list[Any]:
+def lines_of(handler: Handler, event: dict[str, Any], context: FakeLambdaContext) -> list[Any]:
     with captured_log_lines() as log_lines:
         handler(event, context)
         return log_lines.read()
@@ -59,13 +61,14 @@ def assert_correlated(line: dict[str, Any], shape: EventShape, context: FakeLamb
     assert isinstance(line["cold_start"], bool), line
 
 
-@pytest.mark.usefixtures("database_down")
 @pytest.mark.parametrize("shape", EVENT_SHAPES)
-def test_database_unavailable_line_carries_both_ids_and_the_path(shape: EventShape) -> None:
+def test_database_unavailable_line_carries_both_ids_and_the_path(
+    students_database_down: Handler, shape: EventShape
+) -> None:
     context = FakeLambdaContext()
     event = build_event(shape, "GET", "/api/students")
 
-    lines = lines_of(students.handler, event, context)
+    lines = lines_of(students_database_down, event, context)
 
     unavailable = [line for line in lines if line["message"].startswith("database unavailable")]
     assert unavailable, [line["message"] for line in lines]
@@ -75,8 +78,10 @@ def test_database_unavailable_line_carries_both_ids_and_the_path(shape: EventSha
 
 
 @pytest.mark.parametrize("shape", EVENT_SHAPES)
-def test_unhandled_error_line_carries_both_ids_and_the_path(shape: EventShape) -> None:
-    handler, context = broken_handler(), FakeLambdaContext(function_name="broken")
+def test_unhandled_error_line_carries_both_ids_and_the_path(
+    settings: Settings, shape: EventShape
+) -> None:
+    handler, context = broken_handler(settings), FakeLambdaContext(function_name="broken")
 
     lines = lines_of(handler, build_event(shape, "GET", "/api/broken"), context)
 
@@ -87,8 +92,8 @@ def test_unhandled_error_line_carries_both_ids_and_the_path(shape: EventShape) -
     assert [line["cold_start"] for line in lines] == [True, True]
 
 
-def test_only_the_first_invocation_of_a_process_is_a_cold_start() -> None:
-    handler = broken_handler()
+def test_only_the_first_invocation_of_a_process_is_a_cold_start(settings: Settings) -> None:
+    handler = broken_handler(settings)
     event = build_event("http_api_v2", "GET", "/api/broken")
 
     first = lines_of(handler, event, FakeLambdaContext())
@@ -98,8 +103,8 @@ def test_only_the_first_invocation_of_a_process_is_a_cold_start() -> None:
     assert {line["cold_start"] for line in second} == {False}
 
 
-def test_lines_outside_an_invocation_carry_no_invocation_fields() -> None:
-    handler = broken_handler()
+def test_lines_outside_an_invocation_carry_no_invocation_fields(settings: Settings) -> None:
+    handler = broken_handler(settings)
     lines_of(handler, build_event("http_api_v2", "GET", "/api/broken"), FakeLambdaContext())
 
     with captured_log_lines() as log_lines:
