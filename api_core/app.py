@@ -17,16 +17,16 @@ from api_core.factory import create_app
 from api_core.imports.router import router as imports_router
 from api_core.resources import ALL_RESOURCES
 from api_core.router import build_router
-from api_core.settings import get_settings
+from api_core.settings import Settings, get_settings
 from api_core.site_headers import SiteHeaders, origin_of
 
 PUBLIC_DIR = Path(__file__).resolve().parent.parent / "public"
 
 
-def create_local_app() -> FastAPI:
+def create_local_app(settings: Settings) -> FastAPI:
     routers = [build_router(resource) for resource in ALL_RESOURCES]
-    app = create_app([health.router, auth.config_router, *routers, imports_router], with_docs=True)
-    settings = get_settings()
+    every_router = [health.router, auth.config_router, *routers, imports_router]
+    app = create_app(settings, every_router, with_docs=True)
     auth.warn_if_open(settings)
     app.mount("/", StaticFiles(directory=PUBLIC_DIR, html=True), name="frontend")
     # The page fetches tokens from the sign-in provider (http:// too, for a local one).
@@ -35,4 +35,4 @@ def create_local_app() -> FastAPI:
     return app
 
 
-app = create_local_app()
+app = create_local_app(get_settings())

@@ -21,22 +21,17 @@ import logging
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request, Security
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, SecurityScopes
+from fastapi import APIRouter, FastAPI, Request, Security
+from fastapi.openapi.models import HTTPBearer as HTTPBearerModel
+from fastapi.security.base import SecurityBase
 from starlette.types import Scope
 
 from api_core.errors import ApiError, problem_responses
-from api_core.settings import Settings, get_settings
+from api_core.settings import Settings, settings_of
 
 Claims = Mapping[str, Any]
 
 STAFF = "staff"  # the scope a route asks for when only staff may call it
-# Documents the bearer token in OpenAPI; the checking is done below, by mode.
-_bearer = HTTPBearer(
-    auto_error=False,
-    scheme_name="AccessToken",
-    description="An access token for this API (Cognito: the app client's).",
-)
 
 logger = logging.getLogger(__name__)
 
@@ -174,12 +169,9 @@ async def _verified_claims(token: str, settings: Settings) -> Claims:
     return claims
 
 
-async def _caller(
-    request: Request,
-    security: SecurityScopes,
-    _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Claims:
-    settings = get_settings()
+async def caller(request: Request, staff: bool) -> Claims:
+    """The verified claims of whoever is calling, who must be staff if `staff`."""
+    settings = settings_of(request)
     if settings.auth_mode == "off":
         return {}
     from_gateway = settings.auth_mode == "gateway"
@@ -192,14 +184,29 @@ async def _caller(
         raise AuthenticationRequired()
     if not issued_for_this_api(claims, settings, from_gateway):
         raise AuthenticationRequired("The access token is not meant for this API.")
-    if STAFF in security.scopes and not is_staff(claims, settings, from_gateway):
+    if staff and not is_staff(claims, settings, from_gateway):
         raise PermissionDenied()
     return claims
 
 
+class _AccessCheck(SecurityBase):
+    """A route's access rule: the bearer token in OpenAPI, and its check, in one
+    dependency. One, because each dependency costs every request that passes."""
+
+    def __init__(self, staff: bool) -> None:
+        self.model = HTTPBearerModel(
+            description="An access token for this API (Cognito: the app client's)."
+        )
+        self.scheme_name = "AccessToken"
+        self.staff = staff
+
+    async def __call__(self, request: Request) -> Claims:
+        return await caller(request, self.staff)
+
+
 # Route dependencies: `dependencies=[SignedIn]`, or a parameter `caller: Caller`.
-SignedIn = Security(_caller)
-StaffOnly = Security(_caller, scopes=[STAFF])
+SignedIn = Security(_AccessCheck(staff=False))
+StaffOnly = Security(_AccessCheck(staff=True), scopes=[STAFF])
 Caller = Annotated[Claims, SignedIn]
 
 
@@ -245,9 +252,9 @@ config_router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 
 @config_router.get("/config", summary="How the frontend signs in")
-async def auth_config() -> dict[str, Any]:
+async def auth_config(request: Request) -> dict[str, Any]:
     """Public. `enabled` is false when the API runs without authentication."""
-    settings = get_settings()
+    settings = settings_of(request)
     if settings.auth_mode == "off":
         return {"enabled": False}
     return {

@@ -50,9 +50,11 @@ class LambdaContext(Protocol):
     def get_remaining_time_in_millis(self) -> int: ...
 
 
-def custom_resource_handler(action: Action) -> Callable[[Event, LambdaContext], None]:
+def custom_resource_handler(
+    action: Action, log_level: str
+) -> Callable[[Event, LambdaContext], None]:
     """A Lambda handler that runs `action` for Create and Update requests, and answers."""
-    configure_logging()
+    configure_logging(log_level)
 
     def handler(event: Event, context: LambdaContext) -> None:
         try:

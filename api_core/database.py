@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 import pymongo
-from fastapi import Depends
+from fastapi import Depends, Request
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConfigurationError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api_core.errors import DatabaseUnavailable, problem_response
-from api_core.settings import Settings, get_settings
+from api_core.settings import Settings, settings_of
 
 Document = dict[str, Any]
 Database = AsyncDatabase[Document]
@@ -38,10 +38,12 @@ T = TypeVar("T")
 HARD_STOP_AFTER_BUDGET_S = 0.2
 
 
-@dataclass(frozen=True)
+@dataclass
 class _CachedClient:
     client: AsyncMongoClient[Document]
     loop: asyncio.AbstractEventLoop
+    key: tuple[object, ...]  # the settings it was built from (_client_key)
+    databases: dict[str, Database]
 
 
 _cache: _CachedClient | None = None
@@ -61,22 +63,30 @@ def create_client(settings: Settings) -> AsyncMongoClient[Document]:
     )
 
 
-def _cached_client() -> _CachedClient:
+def _client_key(settings: Settings) -> tuple[object, ...]:
+    return (settings.mongodb_uri, settings.mongodb_timeout_ms, settings.mongodb_max_pool_size)
+
+
+def database_for(settings: Settings) -> Database:
+    """The named database on the process's client, which is built on first use."""
     global _cache
-    loop = asyncio.get_running_loop()
-    if _cache is None or _cache.loop is not loop:
+    cached, loop, key = _cache, asyncio.get_running_loop(), _client_key(settings)
+    if cached is None or cached.loop is not loop or cached.key != key:
         try:
-            client = create_client(get_settings())
+            client = create_client(settings)
         except (ConfigurationError, ValueError) as error:
             # A malformed URI: nothing is cached, so a fixed one is picked up next time.
             logger.error("cannot create the MongoDB client, check MONGODB_URI: %s", error)
-            raise DatabaseUnavailable() from None
-        _cache = _CachedClient(client, loop)
-    return _cache
+            raise DatabaseUnavailable(retry_after_s=settings.retry_after_seconds) from None
+        cached = _cache = _CachedClient(client, loop, key, {})
+    database = cached.databases.get(settings.mongodb_db)
+    if database is None:
+        database = cached.databases[settings.mongodb_db] = cached.client[settings.mongodb_db]
+    return database
 
 
-async def get_database() -> Database:
-    return _cached_client().client[get_settings().mongodb_db]
+async def get_database(request: Request) -> Database:
+    return database_for(settings_of(request))
 
 
 class RequestDeadline:
@@ -91,11 +101,12 @@ class RequestDeadline:
     asyncio timeout a little later is the hard stop.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, seconds: float, retry_after_s: int) -> None:
         self.app = app
+        self.seconds = seconds
+        self.retry_after_s = retry_after_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        budget = get_settings().mongodb_timeout_ms / 1000
         started = False
 
         async def send_noting_start(message: Message) -> None:
@@ -103,16 +114,17 @@ class RequestDeadline:
             started = started or message["type"] == "http.response.start"
             await send(message)
 
-        hard_stop = asyncio.timeout(budget + HARD_STOP_AFTER_BUDGET_S)
+        hard_stop = asyncio.timeout(self.seconds + HARD_STOP_AFTER_BUDGET_S)
         try:
             async with hard_stop:
-                with pymongo.timeout(budget):
+                with pymongo.timeout(self.seconds):
                     await self.app(scope, receive, send_noting_start)
         except TimeoutError:
             if started or not hard_stop.expired():
                 raise
             logger.warning("database unavailable: the request's deadline passed")
-            await problem_response(DatabaseUnavailable())(scope, receive, send)
+            unavailable = DatabaseUnavailable(retry_after_s=self.retry_after_s)
+            await problem_response(unavailable)(scope, receive, send)
 
 
 async def within_deadline(seconds: float, work: Awaitable[T]) -> T:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from http import HTTPStatus
 from typing import Any, ClassVar
@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from pymongo.errors import ConfigurationError, ConnectionFailure, OperationFailure, PyMongoError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api_core.settings import get_settings
+from api_core.settings import Settings
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -121,8 +121,12 @@ class Unavailable(ApiError):
     slug = "unavailable"
     default_detail = "The service is unavailable right now. Try again shortly."
 
+    def __init__(self, detail: str | None = None, *, retry_after_s: int) -> None:
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s
+
     def headers(self) -> dict[str, str]:
-        return {"Retry-After": str(get_settings().retry_after_seconds)}
+        return {"Retry-After": str(self.retry_after_s)}
 
 
 class DatabaseUnavailable(Unavailable):
@@ -180,13 +184,16 @@ def _http_handler(_: Request, exc: Exception) -> Response:
     return Response(json.dumps(body), exc.status_code, dict(exc.headers or {}), PROBLEM_JSON)
 
 
-def _driver_handler(_: Request, exc: Exception) -> Response:
-    assert isinstance(exc, PyMongoError)
-    if _is_unavailable(exc):
-        logger.warning("database unavailable: %s", exc)
-        return problem_response(DatabaseUnavailable())
-    logger.error("database error", exc_info=exc)
-    return problem_response(ApiError())
+def _driver_handler(retry_after_s: int) -> Callable[[Request, Exception], Response]:
+    def handle(_: Request, exc: Exception) -> Response:
+        assert isinstance(exc, PyMongoError)
+        if _is_unavailable(exc):
+            logger.warning("database unavailable: %s", exc)
+            return problem_response(DatabaseUnavailable(retry_after_s=retry_after_s))
+        logger.error("database error", exc_info=exc)
+        return problem_response(ApiError())
+
+    return handle
 
 
 # The server refuses our credentials (wrong, missing, or without the rights we
@@ -215,11 +222,11 @@ def _reason(status: int) -> str:
         return "Error"
 
 
-def register_error_handlers(app: FastAPI) -> None:
+def register_error_handlers(app: FastAPI, settings: Settings) -> None:
     app.add_exception_handler(ApiError, _api_error_handler)
     app.add_exception_handler(RequestValidationError, _validation_handler)
     app.add_exception_handler(StarletteHTTPException, _http_handler)
-    app.add_exception_handler(PyMongoError, _driver_handler)
+    app.add_exception_handler(PyMongoError, _driver_handler(settings.retry_after_seconds))
     app.add_exception_handler(Exception, _unexpected_handler)
 
 

@@ -22,7 +22,6 @@ from api_core.errors import (
     problem_response,
     unexpected_error,
 )
-from api_core.settings import get_settings
 
 _METHODS_WITH_BODY = {"POST", "PATCH"}  # no route takes PUT: let routing answer 405
 API_HEADERS = {"x-content-type-options": "nosniff", "cache-control": "no-store"}
@@ -37,8 +36,9 @@ def _is_json(content_type: bytes) -> bool:
 
 
 class RequestGuard:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
         self.app = app
+        self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith("/api"):
@@ -59,7 +59,7 @@ class RequestGuard:
             if not _is_json(headers.get(b"content-type", b"")):
                 await problem_response(UnsupportedMediaType())(scope, receive, send_with_headers)
                 return
-            body = await _read_body(receive, get_settings().max_body_bytes)
+            body = await _read_body(receive, self.max_body_bytes)
             if body is None:
                 await problem_response(PayloadTooLarge())(scope, receive, send_with_headers)
                 return

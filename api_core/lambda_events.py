@@ -50,6 +50,24 @@ def read_event(
     return source, scope, body
 
 
+def correlation_id(event: Any) -> str | None:
+    """The id the event source gave the request, which its own logs and clients quote.
+
+    API Gateway's (REST and HTTP API) is `requestContext.requestId`; an ALB has none
+    and passes the X-Ray trace id in the `X-Amzn-Trace-Id` header instead.
+    """
+    if not isinstance(event, dict):
+        return None
+    context = event.get("requestContext")
+    found = context.get("requestId") if isinstance(context, dict) else None
+    if found is None:
+        headers = event.get("headers") or event.get("multiValueHeaders")
+        found = headers.get("x-amzn-trace-id") if isinstance(headers, dict) else None
+        if isinstance(found, list) and found:  # multiValueHeaders
+            found = found[-1]
+    return found if isinstance(found, str) else None
+
+
 def problem_result(event: Any, error: ApiError) -> dict[str, Any]:
     """`error` as a Lambda result that API Gateway (REST or HTTP API) and ALBs accept."""
     headers = {"content-type": PROBLEM_JSON, **API_HEADERS, **error.headers()}

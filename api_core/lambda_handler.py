@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from traceback import format_exception
 from typing import Any
 
 from fastapi import APIRouter
@@ -17,12 +18,17 @@ from api_core import database
 from api_core.auth import warn_if_open
 from api_core.errors import PROBLEM_JSON, ApiError
 from api_core.factory import create_app
-from api_core.lambda_events import UnreadableEvent, problem_result, read_event
-from api_core.logs import configure_logging
+from api_core.lambda_events import (
+    UnreadableEvent,
+    correlation_id,
+    problem_result,
+    read_event,
+)
+from api_core.logs import configure_logging, invocation_fields, lambda_fields, write_line
 from api_core.process_loop import process_loop
 from api_core.resources import Resource
 from api_core.router import build_router
-from api_core.settings import get_settings
+from api_core.settings import Settings
 
 Event = Any  # what the invoker sent: an HTTP event is a dict, but anything can arrive
 LambdaHandler = Callable[[Event, Any], dict[str, Any]]
@@ -30,11 +36,11 @@ LambdaHandler = Callable[[Event, Any], dict[str, Any]]
 logger = logging.getLogger("api_core.requests")
 
 
-def make_handler(*routers: APIRouter) -> LambdaHandler:
-    configure_logging()
-    warn_if_open(get_settings())
+def make_handler(settings: Settings, *routers: APIRouter) -> LambdaHandler:
+    log = configure_logging(settings.log_level)
+    warn_if_open(settings)
     process_loop()  # the loop Mangum runs every invocation on, and the client with it
-    app = create_app(routers)
+    app = create_app(settings, routers)
     # lifespan="off": Mangum would otherwise run the app's startup and shutdown on
     # every invocation. Per-process work (client, indexes) happens lazily instead.
     # problem+json is text too: without it Mangum would base64-encode every error.
@@ -44,39 +50,43 @@ def make_handler(*routers: APIRouter) -> LambdaHandler:
     def handler(event: Event, context: LambdaContext) -> dict[str, Any]:
         """Mangum's own steps, apart so that an event it cannot read is a 400, not a raise.
 
-        Never raises: each invocation returns a result and logs one line.
+        Never raises: each invocation returns a result and logs one line. Every line
+        logged meanwhile carries the invocation's ids (api_core/logs.py).
         """
         nonlocal cold_start
-        started = time.perf_counter()
-        line: dict[str, Any] = {
-            "request_id": getattr(context, "aws_request_id", None),
-            "cold_start": cold_start,
+        started, cold, cold_start = time.perf_counter(), cold_start, False
+        fields = {
+            "correlation_id": correlation_id(event),
+            **lambda_fields(context, cold),
             "method": None,
             "path": None,
         }
-        cold_start = False
         level, failure = logging.INFO, None
-        try:
-            source, scope, body = read_event(adapter, event, context)
-            line["method"], line["path"] = scope["method"], scope["path"]
-            response = source(HTTPCycle(scope, body)(app))
-        except UnreadableEvent as error:
-            level, line["error"] = logging.WARNING, error.reason
-            response = problem_result(event, error)
-        except Exception as error:
-            # The app answers its own errors; this is Mangum or the event loop failing.
-            level, failure = logging.ERROR, error
-            response = problem_result(event, ApiError())
-        line["status"] = response.get("statusCode")
-        line["duration_ms"] = round((time.perf_counter() - started) * 1000, 2)
-        logger.log(level, "request", exc_info=failure, extra={"fields": line})
+        with invocation_fields(fields):
+            try:
+                source, scope, body = read_event(adapter, event, context)
+                fields["method"], fields["path"] = scope["method"], scope["path"]
+                response = source(HTTPCycle(scope, body)(app))
+            except UnreadableEvent as error:
+                level, fields["error"] = logging.WARNING, error.reason
+                response = problem_result(event, error)
+            except Exception as error:
+                # The app answers its own errors; this is Mangum or the event loop failing.
+                level, failure = logging.ERROR, error
+                response = problem_result(event, ApiError())
+        fields["status"] = response["statusCode"]
+        fields["duration_ms"] = round((time.perf_counter() - started) * 1000, 2)
+        if failure is not None:
+            fields["exception"] = "".join(format_exception(failure)).rstrip()
+        if logger.isEnabledFor(level):
+            write_line(log, logger.name, level, "request", fields)
         return response
 
     return handler
 
 
-def resource_handler(resource: Resource) -> LambdaHandler:
-    return make_handler(build_router(resource))
+def resource_handler(resource: Resource, settings: Settings) -> LambdaHandler:
+    return make_handler(settings, build_router(resource))
 
 
 def _register_snapstart_hook() -> None:

@@ -1,23 +1,66 @@
-"""JSON log lines on stdout, one object per line, ready for CloudWatch Logs Insights."""
+"""JSON log lines on stdout, one object per line, ready for CloudWatch Logs Insights.
+
+Every line written while a handler serves an invocation carries that invocation's
+fields (its ids, cold start, function and path): the handler puts them in a context
+variable, and a filter on our log handler copies them onto each record. asyncio
+copies the context into the task Mangum runs the app in, so lines logged deep in the
+app (the database unavailable, an unhandled error) carry them too.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TextIO
 
-from api_core.settings import get_settings
+_invocation: ContextVar[Mapping[str, Any] | None] = ContextVar("invocation", default=None)
+
+
+@contextmanager
+def invocation_fields(fields: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Add `fields` to every line logged inside the block; they may still be changed."""
+    token = _invocation.set(fields)
+    try:
+        yield fields
+    finally:
+        _invocation.reset(token)
+
+
+def lambda_fields(context: Any, cold_start: bool) -> dict[str, Any]:
+    """What every line of a Lambda invocation says about it."""
+    return {
+        "function_request_id": getattr(context, "aws_request_id", None),
+        "function_name": getattr(context, "function_name", None),
+        "cold_start": cold_start,
+    }
+
+
+class InvocationFields(logging.Filter):
+    """Copies the current invocation's fields onto each record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.invocation = _invocation.get()
+        return True
+
+
+def _time(created: float) -> str:
+    return datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds")
 
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "time": _time(record.created),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
+            **(getattr(record, "invocation", None) or {}),
             **getattr(record, "fields", {}),
         }
         if record.exc_info:
@@ -25,13 +68,41 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
-def configure_logging() -> None:
-    """Send every `api_core` logger to stdout as JSON; safe to call more than once."""
+JsonHandler = logging.StreamHandler[TextIO]
+
+
+def configure_logging(level: str) -> JsonHandler:
+    """Send every `api_core` logger to stdout as JSON, from `level` up; safe to call
+    more than once. Returns the handler that writes the lines."""
     logger = logging.getLogger("api_core")
-    if any(isinstance(h.formatter, JsonFormatter) for h in logger.handlers):
-        return
+    logger.setLevel(level.upper())
+    logger.propagate = False
+    for handler in logger.handlers:
+        if isinstance(handler.formatter, JsonFormatter):
+            return handler  # type: ignore[return-value]  # we installed it, below
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonFormatter())
+    handler.addFilter(InvocationFields())
     logger.addHandler(handler)
-    logger.setLevel(get_settings().log_level.upper())
-    logger.propagate = False
+    return handler
+
+
+def write_line(
+    handler: JsonHandler, logger: str, level: int, message: str, fields: dict[str, Any]
+) -> None:
+    """A line as the JSON formatter writes it, straight to its handler's stream.
+
+    For the one line per invocation: a record through the logging module cost 36 µs
+    of a warm invocation, this 15 µs. It carries the invocation's fields itself.
+    """
+    entry = {
+        "time": _time(time.time()),
+        "level": logging.getLevelName(level),
+        "logger": logger,
+        "message": message,
+        **fields,
+    }
+    line = json.dumps(entry, default=str) + "\n"
+    with handler.lock:  # type: ignore[union-attr]  # StreamHandler creates it
+        handler.stream.write(line)
+        handler.stream.flush()

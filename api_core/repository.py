@@ -8,6 +8,7 @@ deleted while something still points at it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
@@ -194,6 +195,23 @@ class Repository:
         fields = {k: str(v) if isinstance(v, ObjectId) else v for k, v in document.items()}
         fields["id"] = fields.pop("_id")
         return self.resource.public_model.model_validate(fields)
+
+
+def repository_of(resource: Resource) -> Callable[[Database], Repository]:
+    """The resource's repository over a database, kept while the database is the same.
+
+    Building one (its collection object above all) cost a twentieth of a warm request,
+    and a process serves every request from the same cached client.
+    """
+    last: Repository | None = None
+
+    def over(database: Database) -> Repository:
+        nonlocal last
+        if last is None or last.database is not database:
+            last = Repository(resource, database)
+        return last
+
+    return over
 
 
 def _after(criteria: Document, last_id: ObjectId) -> Document:

@@ -13,7 +13,7 @@ from api_core.database import DatabaseDep
 from api_core.errors import problem_responses
 from api_core.ids import etag, parse_id, parse_if_match
 from api_core.models.base import Page, Record
-from api_core.repository import Repository
+from api_core.repository import repository_of
 from api_core.resources import Resource
 
 JSON = "application/json"
@@ -30,6 +30,7 @@ def build_router(resource: Resource) -> APIRouter:
     Filters = resource.query_model
     PageOfRecords = Page[Public]  # type: ignore[valid-type]
     one, many = resource.singular, resource.name
+    repository = repository_of(resource)
 
     router = APIRouter(prefix=f"/api/{many}", tags=[many])
 
@@ -42,7 +43,7 @@ def build_router(resource: Resource) -> APIRouter:
         responses=problem_responses(409, 413, 415, 422, 503),
     )
     async def create(body: Create, database: DatabaseDep) -> Response:  # type: ignore[valid-type]
-        record = await Repository(resource, database).create(body)
+        record = await repository(database).create(body)
         return _record_response(record, 201, location=f"/api/{many}/{record.id}")
 
     @router.get(
@@ -57,7 +58,7 @@ def build_router(resource: Resource) -> APIRouter:
         query: Annotated[Filters, Query()],  # type: ignore[valid-type]
         database: DatabaseDep,
     ) -> Response:
-        items, next_cursor = await Repository(resource, database).page(query)
+        items, next_cursor = await repository(database).page(query)
         page = PageOfRecords(items=items, next_cursor=next_cursor)
         return Response(page.model_dump_json(), media_type=JSON)
 
@@ -69,7 +70,7 @@ def build_router(resource: Resource) -> APIRouter:
         responses=problem_responses(404, 503),
     )
     async def get(id: str, database: DatabaseDep) -> Response:
-        return _record_response(await Repository(resource, database).get(parse_id(id)))
+        return _record_response(await repository(database).get(parse_id(id)))
 
     @router.patch(
         "/{id}",
@@ -85,9 +86,7 @@ def build_router(resource: Resource) -> APIRouter:
         database: DatabaseDep,
         if_match: IfMatch = None,
     ) -> Response:
-        record = await Repository(resource, database).update(
-            parse_id(id), body, parse_if_match(if_match)
-        )
+        record = await repository(database).update(parse_id(id), body, parse_if_match(if_match))
         return _record_response(record)
 
     @router.delete(
@@ -98,7 +97,7 @@ def build_router(resource: Resource) -> APIRouter:
         responses=problem_responses(404, 409, 412, 503),
     )
     async def delete(id: str, database: DatabaseDep, if_match: IfMatch = None) -> Response:
-        await Repository(resource, database).delete(parse_id(id), parse_if_match(if_match))
+        await repository(database).delete(parse_id(id), parse_if_match(if_match))
         return Response(status_code=204)
 
     return router

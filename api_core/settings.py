@@ -1,12 +1,20 @@
-"""Every setting the API reads, from the environment, through one pydantic-settings class."""
+"""Every setting the API reads, from the environment, through one pydantic-settings class.
+
+Read once where a process starts (a function's module, the local app, a command)
+and passed down: `create_app(settings)` keeps them in `app.state` for the routes'
+dependencies, and configures each middleware with the values it needs.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from starlette.requests import HTTPConnection
 
 
 class Settings(BaseSettings):
@@ -82,4 +90,11 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
+    """The process's settings, from its environment: for where a process starts."""
     return Settings()
+
+
+def settings_of(connection: HTTPConnection) -> Settings:
+    """The settings of the app serving this request (see api_core/factory.py)."""
+    settings: Settings = connection.app.state.settings
+    return settings

@@ -51,6 +51,7 @@ class _Source:
     lifetime_s: float
     min_refetch_s: float
     timeout_s: float
+    retry_after_s: int  # what a 503 tells clients when the provider cannot be reached
 
 
 class KeySet:
@@ -73,7 +74,7 @@ class KeySet:
             await asyncio.wait_for(asyncio.shield(self._fetched()), self.source.timeout_s)
         except Exception as error:
             logger.warning("identity provider unreachable: %s", error or type(error).__name__)
-            raise IdentityProviderUnavailable() from None
+            raise IdentityProviderUnavailable(retry_after_s=self.source.retry_after_s) from None
         if kid not in self._keys:
             raise UnknownKey(kid)
         return self._keys[kid]
@@ -147,6 +148,7 @@ def key_set(settings: Settings) -> KeySet:
         lifetime_s=settings.auth_keys_lifetime_s,
         min_refetch_s=settings.auth_keys_min_refetch_s,
         timeout_s=settings.auth_provider_timeout_ms / 1000,
+        retry_after_s=settings.retry_after_seconds,
     )
     sets = _sets.setdefault(asyncio.get_running_loop(), {})
     if source not in sets:

@@ -31,22 +31,23 @@ from tests.support.wire_server import WireServer, embedded_db_options
 CRASH_BURST = 60
 
 
-def _use(server: WireServer) -> None:
+def _use(server: WireServer) -> Any:
+    """The students function on `server`'s database; the cached client (another
+    server's) closed first."""
     from api_core import database
-    from api_core.settings import get_settings
+    from api_core.lambda_handler import resource_handler
+    from api_core.resources import STUDENTS
+    from api_core.settings import Settings
 
-    use_database(MONGODB_URI=server.uri, MONGODB_DB="durability")
-    get_settings.cache_clear()
     asyncio.get_event_loop().run_until_complete(database.close_client())
+    return resource_handler(STUDENTS, Settings(mongodb_uri=server.uri, mongodb_db="durability"))
 
 
-def _write_ms(count: int) -> list[float]:
-    from functions import students
-
+def _write_ms(students: Any, count: int) -> list[float]:
     samples = []
     for _ in range(count):
         started = time.perf_counter()
-        response = invoke(students.handler, "POST", "/api/students", student_body())
+        response = invoke(students, "POST", "/api/students", student_body())
         samples.append((time.perf_counter() - started) * 1000)
         if response["statusCode"] != 201:
             raise RuntimeError(f"write failed: {response}")
@@ -55,8 +56,7 @@ def _write_ms(count: int) -> list[float]:
 
 def _survivors(server: WireServer) -> tuple[int, int]:
     """(acknowledged, still there after SIGKILL right after a burst of writes)."""
-    _use(server)
-    _write_ms(CRASH_BURST)
+    _write_ms(_use(server), CRASH_BURST)
     with MongoClient(server.uri) as client:
         acknowledged = client.durability.students.count_documents({})
     server.crash()
@@ -77,15 +77,14 @@ def run(writes: int, rounds: int) -> dict[str, Any]:
     try:
         for server in servers.values():
             server.start()
-            _use(server)
-            _write_ms(5)  # connect and warm up outside the timing
+            _write_ms(_use(server), 5)  # connect and warm up outside the timing
         samples: dict[str, list[float]] = {label: [] for label in servers}
         ratios = []
         for _ in range(rounds):
             medians = {}
             for label, server in servers.items():
-                _use(server)
-                timed = _write_ms(writes)
+                students = _use(server)
+                timed = _write_ms(students, writes)
                 samples[label] += timed
                 medians[label] = statistics.median(timed)
             durable, fast = medians.values()

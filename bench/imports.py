@@ -36,6 +36,7 @@ from typing import Any
 
 from bson import ObjectId
 
+from api_core.settings import Settings
 from bench.common import ROOT, markdown_table
 from tests.support.builders import students_csv
 from tests.support.wire_server import WireServer
@@ -44,29 +45,26 @@ BAD_EVERY = 100
 MESSAGES_PER_EVENT = 10  # the template's BatchSize
 
 
-def _use_database(server: WireServer) -> str:
-    """A new database on `server` with the API's indexes; the cached client dropped."""
+def _use_database(server: WireServer) -> Settings:
+    """Settings for a new, empty database with the API's indexes; the cached client dropped."""
     from api_core import database
     from api_core.migrate import migrate_configured_database
     from api_core.process_loop import run
-    from api_core.settings import get_settings
     from tests.support.loops import run_in_own_loop
 
-    name = f"bench_imports_{uuid.uuid4().hex[:8]}"
-    os.environ.update(MONGODB_URI=server.uri, MONGODB_DB=name)
-    get_settings.cache_clear()
+    settings = Settings(mongodb_uri=server.uri, mongodb_db=f"bench_imports_{uuid.uuid4().hex[:8]}")
     run(database.close_client())
-    run_in_own_loop(migrate_configured_database(get_settings()))
-    return name
+    run_in_own_loop(migrate_configured_database(settings))
+    return settings
 
 
-def _new_import() -> ObjectId:
-    from api_core.database import get_database
+def _new_import(settings: Settings) -> ObjectId:
+    from api_core.database import database_for
     from api_core.imports import records
     from api_core.process_loop import run
 
     async def create() -> ObjectId:
-        db = await get_database()
+        db = database_for(settings)
         record = await records.create(db, "students", "bench.csv")
         await records.start(db, ObjectId(record.id))
         return ObjectId(record.id)
@@ -74,39 +72,39 @@ def _new_import() -> ObjectId:
     return run(create())
 
 
-def _report(import_id: ObjectId) -> Any:
-    from api_core.database import get_database
+def _report(settings: Settings, import_id: ObjectId) -> Any:
+    from api_core.database import database_for
     from api_core.imports import records
     from api_core.process_loop import run
 
     async def get() -> Any:
-        return await records.get(await get_database(), import_id)
+        return await records.get(database_for(settings), import_id)
 
     return run(get())
 
 
-def _check(import_id: ObjectId, rows: int) -> None:
-    record = _report(import_id)
+def _check(settings: Settings, import_id: ObjectId, rows: int) -> None:
+    record = _report(settings, import_id)
     bad = rows // BAD_EVERY
     if (record.status, record.rows_done, record.rows_failed) != ("done", rows - bad, bad):
         raise RuntimeError(f"the import did not end as it should: {record}")
 
 
-def local_path(content: bytes, rows: int, batch_size: int) -> float:
+def local_path(settings: Settings, content: bytes, rows: int, batch_size: int) -> float:
     """Seconds for local.run to apply the whole file."""
-    from api_core.database import get_database
+    from api_core.database import database_for
     from api_core.imports import local
     from api_core.process_loop import run
 
-    import_id = _new_import()
+    import_id = _new_import(settings)
 
     async def go() -> None:
-        await local.run(await get_database(), import_id, "students", [content], batch_size)
+        await local.run(database_for(settings), import_id, "students", [content], batch_size)
 
     started = time.perf_counter()
     run(go())
     seconds = time.perf_counter() - started
-    _check(import_id, rows)
+    _check(settings, import_id, rows)
     return seconds
 
 
@@ -130,19 +128,21 @@ def _events(content: bytes, import_id: ObjectId, batch_size: int) -> tuple[list[
     return events, len(bodies), cutting
 
 
-def batch_function_path(content: bytes, rows: int, batch_size: int) -> tuple[float, float]:
+def batch_function_path(
+    settings: Settings, content: bytes, rows: int, batch_size: int
+) -> tuple[float, float]:
     """Seconds for the batch function to apply every batch, and to cut them."""
-    from api_core.database import get_database
-    from api_core.imports import records
+    from api_core.database import database_for
+    from api_core.imports import batch_events, records
     from api_core.process_loop import run
-    from functions import import_batch
     from tests.support.lambda_context import FakeLambdaContext
 
-    import_id = _new_import()
+    import_batch = batch_events.make_handler(settings)  # as functions/import_batch.py
+    import_id = _new_import(settings)
     events, batch_count, cutting = _events(content, import_id, batch_size)
 
     async def all_read() -> None:
-        await records.all_read(await get_database(), import_id, rows, batch_count)
+        await records.all_read(database_for(settings), import_id, rows, batch_count)
 
     run(all_read())
 
@@ -152,20 +152,20 @@ def batch_function_path(content: bytes, rows: int, batch_size: int) -> tuple[flo
 
     started = time.perf_counter()
     for event in events:
-        if import_batch.handler(event, Minutes())["batchItemFailures"]:
+        if import_batch(event, Minutes())["batchItemFailures"]:
             raise RuntimeError("a batch failed")
     seconds = time.perf_counter() - started
-    _check(import_id, rows)
+    _check(settings, import_id, rows)
     return seconds, cutting
 
 
 def measure(path: str, rows: int, batch_size: int) -> dict[str, float]:
     content = students_csv(rows, bad_every=BAD_EVERY)
     with WireServer() as server:
-        _use_database(server)
+        settings = _use_database(server)
         if path == "local":
-            return {"rows_per_s": rows / local_path(content, rows, batch_size)}
-        seconds, cutting = batch_function_path(content, rows, batch_size)
+            return {"rows_per_s": rows / local_path(settings, content, rows, batch_size)}
+        seconds, cutting = batch_function_path(settings, content, rows, batch_size)
         return {"rows_per_s": rows / seconds, "cut_rows_per_s": rows / cutting}
 
 
@@ -212,8 +212,6 @@ LARGE = 100_000
 def run(
     sizes: list[int], rounds: int, batch_sizes: list[int], large_rounds: int = 1
 ) -> dict[str, Any]:
-    from api_core.settings import Settings
-
     os.environ.update(AUTH_MODE="off", LOG_LEVEL="ERROR")
     default = Settings().import_batch_size
     paths: dict[str, dict[int, list[float]]] = {

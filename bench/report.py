@@ -45,7 +45,8 @@ QUICK = {
     "imports": ["--sizes", "200", "--rounds", "1", "--batch-sizes", "25", "100"],
 }
 COLD_TARGET_MS = 1.15
-WARM_TARGET = 1.15
+WARM_TARGET = 1.10  # p50 of the production path (issue 14)
+WARM_P99_TARGET = 1.15
 
 
 def run_section(name: str, args: list[str], raw: Path) -> dict[str, Any]:
@@ -143,8 +144,17 @@ def verdict(met: bool) -> str:
     return "met" if met else "**missed**"
 
 
+def interval_verdict(low: float, high: float, target: float) -> str:
+    """Met only if the whole confidence interval is within the target."""
+    if high <= target:
+        return "met"
+    if low > target:
+        return "**missed**"
+    return "not shown: within the noise"
+
+
 def summary(results: dict[str, Any]) -> list[str]:
-    """The targets of issue 5, each with the measured figure and met or missed."""
+    """The targets of issues 5 and 14, each with the measured figure and met or missed."""
     cold, warm, memory = results["coldstart"]["cold"], results["warm"], None
     memory = results["coldstart"]["memory"]
     functions = ["students", "courses", "enrollments", "health"]
@@ -156,17 +166,22 @@ def summary(results: dict[str, Any]) -> list[str]:
         + ", ".join(f"{f} {cold[f]['ratio_to_b']:.2f}x" for f in functions)
         + f" | {verdict(worst_cold <= COLD_TARGET_MS)} |"
     )
-    worst_p50 = max(warm[f]["ratio_to_b"] for f in warm_functions)
+    students = warm["students"]
+    lines.append(
+        f"| warm p50 of the students GET-by-id within {WARM_TARGET}x of (b), production path "
+        "(authentication and request line on) | "
+        f"{students['round_ratio_median']:.2f}x (95% CI {students['round_ratio_low']:.2f}–"
+        f"{students['round_ratio_high']:.2f}x over {int(warm['_meta']['rounds'])} rounds); "
+        + ", ".join(f"{f} {warm[f]['round_ratio_median']:.2f}x" for f in warm_functions)
+        + " | "
+        + interval_verdict(students["round_ratio_low"], students["round_ratio_high"], WARM_TARGET)
+        + " |"
+    )
     worst_p99 = max(warm[f]["p99_ratio_to_b"] for f in warm_functions)
     lines.append(
-        f"| warm p50 within {WARM_TARGET}x of (b) | "
-        + ", ".join(f"{f} {warm[f]['ratio_to_b']:.2f}x" for f in warm_functions)
-        + f" | {verdict(worst_p50 <= WARM_TARGET)} |"
-    )
-    lines.append(
-        f"| warm p99 within {WARM_TARGET}x of (b) | "
+        f"| warm p99 within {WARM_P99_TARGET}x of (b) | "
         + ", ".join(f"{f} {warm[f]['p99_ratio_to_b']:.2f}x" for f in warm_functions)
-        + f" | {verdict(worst_p99 <= WARM_TARGET)} |"
+        + f" | {verdict(worst_p99 <= WARM_P99_TARGET)} |"
     )
     opened = max(warm[f]["connections_per_1000"] for f in warm_functions)
     lines.append(

@@ -15,17 +15,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import time
 from pathlib import Path
 from typing import Any
 
 from pymongo import MongoClient
 
+from api_core.settings import Settings, get_settings
 from bench.common import markdown_table, median, student_bodies, student_documents, use_database
 from bench.shapes import recording, summarize
 from tests.support.events import build_event, response_json
 from tests.support.lambda_context import FakeLambdaContext
+from tests.support.settings import changed
 from tests.support.wire_server import WireServer
 
 DATABASE = "bench_scaling"
@@ -70,10 +71,14 @@ def _follow(pages: int) -> str:
     return str(cursor)
 
 
-def exercise_every_list() -> None:
+def exercise_every_list(settings: Settings) -> None:
     """Every list and read the API offers, each with and without a cursor, on a small set."""
-    from functions import courses, enrollments, students
+    from api_core.lambda_handler import resource_handler
+    from api_core.resources import COURSES, ENROLLMENTS, STUDENTS
 
+    students, courses, enrollments = (
+        resource_handler(resource, settings) for resource in (STUDENTS, COURSES, ENROLLMENTS)
+    )
     context = FakeLambdaContext()
 
     def call(handler: Any, method: str, path: str, **kwargs: Any) -> Any:
@@ -83,7 +88,7 @@ def exercise_every_list() -> None:
 
     student_ids = [
         call(
-            students.handler,
+            students,
             "POST",
             "/api/students",
             body={"name": f"Shape Tester {n}", "email": f"shape.tester.{n}@example.edu"},
@@ -92,7 +97,7 @@ def exercise_every_list() -> None:
     ]
     course_ids = [
         call(
-            courses.handler,
+            courses,
             "POST",
             "/api/courses",
             body={"code": f"SH{n:03d}", "title": "Shapes", "credits": 5},
@@ -101,24 +106,24 @@ def exercise_every_list() -> None:
     ]
     for course in course_ids:
         call(
-            enrollments.handler,
+            enrollments,
             "POST",
             "/api/enrollments",
             body={"student_id": student_ids[0], "course_id": course, "term": "2026-FALL"},
         )
     lists = [
-        (students.handler, "/api/students", {}),
-        (students.handler, "/api/students", {"q": "shape"}),
-        (students.handler, "/api/students", {"q": "SHAPE.TESTER.1"}),
-        (students.handler, "/api/students", {"q": "shape tester 1 long"}),  # > 16 characters
-        (students.handler, "/api/students", {"q": "shape.tester.1@exam"}),
-        (courses.handler, "/api/courses", {}),
-        (courses.handler, "/api/courses", {"q": "sh0"}),
-        (enrollments.handler, "/api/enrollments", {}),
-        (enrollments.handler, "/api/enrollments", {"student_id": student_ids[0]}),
-        (enrollments.handler, "/api/enrollments", {"course_id": course_ids[0]}),
+        (students, "/api/students", {}),
+        (students, "/api/students", {"q": "shape"}),
+        (students, "/api/students", {"q": "SHAPE.TESTER.1"}),
+        (students, "/api/students", {"q": "shape tester 1 long"}),  # > 16 characters
+        (students, "/api/students", {"q": "shape.tester.1@exam"}),
+        (courses, "/api/courses", {}),
+        (courses, "/api/courses", {"q": "sh0"}),
+        (enrollments, "/api/enrollments", {}),
+        (enrollments, "/api/enrollments", {"student_id": student_ids[0]}),
+        (enrollments, "/api/enrollments", {"course_id": course_ids[0]}),
         (
-            enrollments.handler,
+            enrollments,
             "/api/enrollments",
             {"student_id": student_ids[0], "course_id": course_ids[0]},
         ),
@@ -127,8 +132,8 @@ def exercise_every_list() -> None:
         page = call(handler, "GET", path, query={**query, "limit": "2"})
         if page["next_cursor"]:
             call(handler, "GET", path, query={**query, "limit": "2", "cursor": page["next_cursor"]})
-    call(students.handler, "GET", f"/api/students/{student_ids[1]}")
-    call(courses.handler, "GET", f"/api/courses/{course_ids[1]}")
+    call(students, "GET", f"/api/students/{student_ids[1]}")
+    call(courses, "GET", f"/api/courses/{course_ids[1]}")
 
 
 def _explain(client: MongoClient[dict[str, Any]], find: dict[str, Any]) -> dict[str, Any]:
@@ -167,9 +172,6 @@ def run(sizes: list[int], repetitions: int = 5) -> dict[str, Any]:
             LOG_LEVEL="WARNING",
             MONGODB_TIMEOUT_MS="60000",
         )
-        from api_core.settings import get_settings
-
-        get_settings.cache_clear()
         with recording() as recorder, MongoClient(server.uri) as client:
             _migrate()  # the deploy step creates the indexes, as in production
             rows, ids, inserted = [], [], 0
@@ -219,9 +221,7 @@ def run(sizes: list[int], repetitions: int = 5) -> dict[str, Any]:
                             for branch in find["filter"]["$or"]
                         ]
         with recording() as every:
-            os.environ["MONGODB_DB"] = DATABASE + "_shapes"
-            get_settings.cache_clear()
-            exercise_every_list()
+            exercise_every_list(changed(get_settings(), mongodb_db=DATABASE + "_shapes"))
     return {
         "sizes": rows,
         "timed_shapes": summarize(timed_finds),

@@ -2,5 +2,6 @@
 
 from api_core.lambda_handler import resource_handler
 from api_core.resources import COURSES
+from api_core.settings import get_settings
 
-handler = resource_handler(COURSES)
+handler = resource_handler(COURSES, get_settings())

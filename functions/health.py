@@ -2,5 +2,6 @@
 
 from api_core import auth, health
 from api_core.lambda_handler import make_handler
+from api_core.settings import get_settings
 
-handler = make_handler(health.router, auth.config_router)
+handler = make_handler(get_settings(), health.router, auth.config_router)

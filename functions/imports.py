@@ -2,5 +2,6 @@
 
 from api_core.imports.router import router
 from api_core.lambda_handler import make_handler
+from api_core.settings import get_settings
 
-handler = make_handler(router)
+handler = make_handler(get_settings(), router)

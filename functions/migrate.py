@@ -2,5 +2,6 @@
 
 from api_core.custom_resource import custom_resource_handler
 from api_core.migrate import migrate_from_environment
+from api_core.settings import get_settings
 
-handler = custom_resource_handler(migrate_from_environment)
+handler = custom_resource_handler(migrate_from_environment, get_settings().log_level)

@@ -1,4 +1,8 @@
-"""Fixtures every test shares: a clean environment and settings, and a Lambda context."""
+"""Fixtures every test shares: a clean environment, settings, and a Lambda context.
+
+The API reads its settings once, where a process starts; a test builds the settings
+it wants and passes them to what it builds (an app, a function's handler).
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,12 @@ import pytest
 
 from api_core import database
 from api_core.migrate import migrate_configured_database
-from api_core.settings import Settings, get_settings
-from tests.support.aws import FOREIGN, ImportStack, MotoServer, create_stack
+from api_core.settings import Settings
+from tests.support.aws import CREDENTIALS, FOREIGN, ImportStack, MotoServer, create_stack
+from tests.support.functions import Handlers
 from tests.support.lambda_context import FakeLambdaContext
 from tests.support.loops import run_in_own_loop
+from tests.support.settings import changed
 from tests.support.wire_server import WireServer
 
 
@@ -37,12 +43,10 @@ def no_settings_from_the_shell() -> Iterator[None]:
         yield
 
 
-@pytest.fixture(autouse=True)
-def fresh_settings() -> Iterator[None]:
-    """Settings are read again by each test, after whatever it sets."""
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+@pytest.fixture
+def settings() -> Settings:
+    """The defaults, with authentication off: what most tests run the API on."""
+    return Settings()
 
 
 @pytest.fixture
@@ -58,20 +62,27 @@ def wire_server() -> Iterator[WireServer]:
 
 
 @pytest.fixture
-def live_settings(monkeypatch: pytest.MonkeyPatch, wire_server: WireServer) -> Iterator[str]:
-    """Point the API at the wire server, in a database of this test's own.
+def live_settings(settings: Settings, wire_server: WireServer) -> Iterator[Settings]:
+    """`settings` pointed at the wire server, in a database of this test's own.
 
     Handlers run on the thread's event loop, as on Lambda; the client cached there
     is closed afterwards so the next test starts cold.
     """
-    database_name = f"test_{uuid.uuid4().hex[:12]}"
-    monkeypatch.setenv("MONGODB_URI", wire_server.uri)
-    monkeypatch.setenv("MONGODB_DB", database_name)
-    monkeypatch.setenv("MONGODB_TIMEOUT_MS", "1000")
-    get_settings.cache_clear()
-    migrate(get_settings())
-    yield database_name
+    live = changed(
+        settings,
+        mongodb_uri=wire_server.uri,
+        mongodb_db=f"test_{uuid.uuid4().hex[:12]}",
+        mongodb_timeout_ms=1000,
+    )
+    migrate(live)
+    yield live
     close_cached_client()
+
+
+@pytest.fixture
+def handlers(live_settings: Settings) -> Handlers:
+    """Every function's handler, on the live settings."""
+    return Handlers(live_settings)
 
 
 @pytest.fixture(scope="session")
@@ -84,14 +95,13 @@ def moto_server() -> Iterator[MotoServer]:
 @pytest.fixture
 def import_stack(monkeypatch: pytest.MonkeyPatch, moto_server: MotoServer) -> ImportStack:
     """The API on AWS, offline: a bucket and queues of this test's own on moto, and
+    the credentials boto3 reads from the environment. `stack.settings(...)` gives
     the settings template.yaml gives the import functions, pointing at them."""
-    stack = create_stack(moto_server.endpoint)
     for name in FOREIGN:
         monkeypatch.delenv(name, raising=False)
-    for name, value in stack.environment(moto_server.endpoint).items():
+    for name, value in CREDENTIALS.items():
         monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    return stack
+    return create_stack(moto_server.endpoint)
 
 
 def close_cached_client() -> None:

@@ -18,15 +18,15 @@ from typing import Any
 from bson.errors import InvalidId
 from pymongo.errors import ConnectionFailure, PyMongoError
 
-from api_core.database import get_database, within_deadline
+from api_core.database import database_for, within_deadline
 from api_core.errors import DatabaseUnavailable
 from api_core.imports import batches
 from api_core.imports.csv_rows import Row
 from api_core.imports.kinds import KINDS
 from api_core.imports.local import BATCH_DEADLINE_S
-from api_core.logs import configure_logging
+from api_core.logs import configure_logging, invocation_fields, lambda_fields
 from api_core.process_loop import process_loop, run
-from api_core.settings import Settings, get_settings
+from api_core.settings import Settings
 
 logger = logging.getLogger("api_core.imports.batch_events")
 Handler = Any
@@ -75,7 +75,7 @@ async def apply_messages(
     ids = [str(message.get("messageId") or "") for message in messages]
     counts = {"applied": 0, "poison": 0, "errors": 0, "not_tried": 0}
     try:
-        database = await get_database()
+        database = database_for(settings)
         # One round trip tells an outage apart within a request's budget, instead
         # of the first batch waiting out its whole deadline.
         await within_deadline(settings.mongodb_timeout_ms / 1000, database.command("ping"))
@@ -120,8 +120,8 @@ def _is_outage(error: Exception) -> bool:
     return isinstance(error, PyMongoError) and error.timeout
 
 
-def make_handler() -> Handler:
-    configure_logging()
+def make_handler(settings: Settings) -> Handler:
+    configure_logging(settings.log_level)
     process_loop()
     cold_start = True
 
@@ -129,22 +129,21 @@ def make_handler() -> Handler:
         """Apply an SQS event's batches; name the messages that failed. Never raises."""
         nonlocal cold_start
         started = time.perf_counter()
-        line: dict[str, Any] = {
-            "request_id": getattr(context, "aws_request_id", None),
-            "cold_start": cold_start,
-        }
-        cold_start = False
-        records = event.get("Records") if isinstance(event, dict) else None
-        messages = [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
-        remaining = getattr(context, "get_remaining_time_in_millis", lambda: 60_000)
-        try:
-            failed, counts = run(apply_messages(get_settings(), messages, remaining))
-        except Exception:
-            logger.exception("import batches: unexpected failure, every message returns")
-            failed, counts = [str(m.get("messageId") or "") for m in messages], {}
-        line.update(messages=len(messages), failed=len(failed), **counts)
-        line["duration_ms"] = round((time.perf_counter() - started) * 1000, 2)
-        logger.info("import batches", extra={"fields": line})
+        with invocation_fields(lambda_fields(context, cold_start)):
+            cold_start = False
+            records = event.get("Records") if isinstance(event, dict) else None
+            messages = (
+                [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
+            )
+            remaining = getattr(context, "get_remaining_time_in_millis", lambda: 60_000)
+            try:
+                failed, counts = run(apply_messages(settings, messages, remaining))
+            except Exception:
+                logger.exception("import batches: unexpected failure, every message returns")
+                failed, counts = [str(m.get("messageId") or "") for m in messages], {}
+            line: dict[str, Any] = {"messages": len(messages), "failed": len(failed), **counts}
+            line["duration_ms"] = round((time.perf_counter() - started) * 1000, 2)
+            logger.info("import batches", extra={"fields": line})
         # An empty or missing id would make Lambda return the whole batch: leave it out.
         return {"batchItemFailures": [{"itemIdentifier": i} for i in failed if i]}
 

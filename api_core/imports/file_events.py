@@ -22,14 +22,14 @@ from urllib.parse import unquote_plus
 
 from bson import ObjectId
 
-from api_core.database import get_database, within_deadline
+from api_core.database import database_for, within_deadline
 from api_core.errors import NotFound
 from api_core.imports import batches, queue, records, storage
 from api_core.imports.csv_rows import Row, UnreadableFile, decoded, read_rows
 from api_core.imports.kinds import KINDS
-from api_core.logs import configure_logging
+from api_core.logs import configure_logging, invocation_fields, lambda_fields
 from api_core.process_loop import process_loop, run
-from api_core.settings import Settings, get_settings
+from api_core.settings import Settings
 
 logger = logging.getLogger("api_core.imports.file_events")
 Handler = Any
@@ -62,12 +62,12 @@ def import_file(settings: Settings, upload: Upload) -> tuple[str, int]:
     if located is None:
         return "not an import file", 0
     import_id, kind_name = located
-    outcome = _database(settings, _begin(import_id, kind_name))
+    outcome = _database(settings, _begin(settings, import_id, kind_name))
     if outcome is not None:
         return outcome, 0
     if upload.size > settings.import_max_bytes:
         reason = f"The file is larger than {settings.import_max_bytes:,} bytes."
-        _database(settings, _fail(import_id, reason))
+        _database(settings, _fail(settings, import_id, reason))
         return "too large", 0
     kind = KINDS[kind_name]
     counted = _Counted(read_rows(_lines(settings, upload), kind.columns, kind.required))
@@ -75,15 +75,15 @@ def import_file(settings: Settings, upload: Upload) -> tuple[str, int]:
     try:
         sent = queue.send(settings, planned)
     except (UnreadableFile, queue.BatchTooLarge) as error:
-        _database(settings, _fail(import_id, str(error)))
+        _database(settings, _fail(settings, import_id, str(error)))
         return "unreadable", 0
-    _database(settings, _all_read(import_id, counted.count, sent))
+    _database(settings, _all_read(settings, import_id, counted.count, sent))
     return "read", sent
 
 
-async def _begin(import_id: ObjectId, kind_name: str) -> str | None:
+async def _begin(settings: Settings, import_id: ObjectId, kind_name: str) -> str | None:
     """None when the file is to be read; otherwise why not."""
-    database = await get_database()
+    database = database_for(settings)
     try:
         record = await records.get(database, import_id)
     except NotFound:
@@ -100,12 +100,12 @@ async def _begin(import_id: ObjectId, kind_name: str) -> str | None:
     return "already read"
 
 
-async def _fail(import_id: ObjectId, reason: str) -> None:
-    await records.fail(await get_database(), import_id, reason)
+async def _fail(settings: Settings, import_id: ObjectId, reason: str) -> None:
+    await records.fail(database_for(settings), import_id, reason)
 
 
-async def _all_read(import_id: ObjectId, rows: int, batches_sent: int) -> None:
-    await records.all_read(await get_database(), import_id, rows, batches_sent)
+async def _all_read(settings: Settings, import_id: ObjectId, rows: int, batches_sent: int) -> None:
+    await records.all_read(database_for(settings), import_id, rows, batches_sent)
 
 
 def _database(settings: Settings, work: Coroutine[Any, Any, T]) -> T:
@@ -130,8 +130,8 @@ class _Counted:
             yield row
 
 
-def make_handler() -> Handler:
-    configure_logging()
+def make_handler(settings: Settings) -> Handler:
+    configure_logging(settings.log_level)
     process_loop()
     cold_start = True
 
@@ -139,29 +139,24 @@ def make_handler() -> Handler:
         """Each created object read into the queue; raises (for Lambda to retry) on an
         outage of the database, S3 or SQS, after logging one line per object."""
         nonlocal cold_start
-        settings = get_settings()
         read = []
-        for upload in uploads(event):
-            started = time.perf_counter()
-            line: dict[str, Any] = {
-                "request_id": getattr(context, "aws_request_id", None),
-                "cold_start": cold_start,
-                "bucket": upload.bucket,
-                "key": upload.key,
-            }
+        with invocation_fields(lambda_fields(context, cold_start)):
             cold_start = False
-            try:
-                line["outcome"], line["batches"] = import_file(settings, upload)
-            except Exception:
-                line["outcome"] = "failed"
+            for upload in uploads(event):
+                started = time.perf_counter()
+                line: dict[str, Any] = {"bucket": upload.bucket, "key": upload.key}
+                try:
+                    line["outcome"], line["batches"] = import_file(settings, upload)
+                except Exception:
+                    line["outcome"] = "failed"
+                    line["duration_ms"] = round((time.perf_counter() - started) * 1000, 2)
+                    logger.exception("import file", extra={"fields": line})
+                    raise
                 line["duration_ms"] = round((time.perf_counter() - started) * 1000, 2)
-                logger.exception("import file", extra={"fields": line})
-                raise
-            line["duration_ms"] = round((time.perf_counter() - started) * 1000, 2)
-            logger.info("import file", extra={"fields": line})
-            read.append({"key": upload.key, "outcome": line["outcome"]})
-        if not read:
-            logger.warning("import file: no created object in the event")
+                logger.info("import file", extra={"fields": line})
+                read.append({"key": upload.key, "outcome": line["outcome"]})
+            if not read:
+                logger.warning("import file: no created object in the event")
         return {"files": read}
 
     return handler

@@ -20,7 +20,7 @@ from api_core.errors import Conflict, PayloadTooLarge, problem_responses
 from api_core.ids import parse_id
 from api_core.imports import local, records, storage
 from api_core.models.base import InputModel
-from api_core.settings import Settings, get_settings
+from api_core.settings import Settings, settings_of
 
 JSON = "application/json"
 KindName = Literal["students", "courses", "enrollments"]
@@ -54,9 +54,9 @@ class NewImport(records.ImportRecord):
     dependencies=[StaffOnly],
     responses=problem_responses(409, 413, 415, 422, 503),
 )
-async def create_import(body: ImportRequest, database: DatabaseDep) -> Response:
+async def create_import(body: ImportRequest, database: DatabaseDep, request: Request) -> Response:
     record = await records.create(database, body.kind, body.file_name)
-    new = NewImport(**record.model_dump(), upload=upload_target(record, get_settings()))
+    new = NewImport(**record.model_dump(), upload=upload_target(record, settings_of(request)))
     headers = {"Location": f"/api/imports/{record.id}"}
     return Response(new.model_dump_json(), 201, headers, JSON)
 
@@ -82,7 +82,7 @@ async def get_import(id: str, database: DatabaseDep) -> Response:
     responses=problem_responses(404, 409, 413, 503),
 )
 async def upload_file(id: str, request: Request, database: DatabaseDep) -> Response:
-    settings = get_settings()
+    settings = settings_of(request)
     if settings.import_bucket:
         raise Conflict("Send the file to the upload URL that POST /api/imports answered.")
     import_id = parse_id(id)

@@ -182,6 +182,7 @@ def invocations(
             for method, path, _ in operations
         ]
         outcome["log_lines"] = result.stdout.splitlines()
+        outcome["events"] = events
         outcome["package"] = str(sam_build.artifact(function))
         outcome["layer"] = str(layer)
         return outcome
@@ -244,14 +245,17 @@ def test_built_function_refuses_a_request_without_claims_except_on_public_routes
     }
 
 
-def test_built_function_logs_a_json_line_per_invocation_with_request_id_and_cold_start(
+def test_built_function_logs_a_json_line_per_invocation_with_both_ids_and_cold_start(
     invocations: dict[str, dict[str, Any]],
 ) -> None:
     for function, outcome in invocations.items():
         lines = [json.loads(line) for line in outcome["log_lines"] if line.startswith("{")]
         requests = [line for line in lines if line.get("message") == "request"]
-        assert [line["request_id"] for line in requests] == [
+        assert [line["function_request_id"] for line in requests] == [
             result["request_id"] for result in outcome["results"]
+        ], function
+        assert [line["correlation_id"] for line in requests] == [
+            event["requestContext"]["requestId"] for event in outcome["events"]
         ], function
         assert [line["cold_start"] for line in requests] == [True] + [False] * (
             len(requests) - 1

@@ -16,10 +16,11 @@ from typing import Any
 import pytest
 from fastapi import APIRouter, Response
 
-from api_core.lambda_handler import make_handler
-from functions import students
+from api_core.lambda_handler import make_handler, resource_handler
+from api_core.resources import STUDENTS
+from api_core.settings import Settings
 from tests.support.builders import student_body
-from tests.support.claims import STAFF, use_gateway_auth
+from tests.support.claims import STAFF, gateway_auth
 from tests.support.events import (
     EVENT_SHAPES,
     EventShape,
@@ -27,10 +28,9 @@ from tests.support.events import (
     load_event,
     response_headers,
 )
+from tests.support.functions import Handler, Handlers
 from tests.support.lambda_context import FakeLambdaContext
 from tests.support.logs import LogLines, captured_log_lines
-
-pytestmark = pytest.mark.usefixtures("live_settings")
 
 DROP = object()
 MUTATIONS: dict[str, Any] = {
@@ -46,7 +46,9 @@ NOT_HTTP = ["s3_put", "sqs_message", "eventbridge_scheduled"]
 
 
 @pytest.fixture
-def log_lines() -> Iterator[LogLines]:
+def log_lines(handlers: Handlers) -> Iterator[LogLines]:
+    """The lines logged once the handlers are built (building one may log a warning)."""
+    del handlers  # asked for to be built first
     with captured_log_lines() as lines:
         yield lines
 
@@ -74,10 +76,10 @@ def mutated(event: dict[str, Any], path: tuple[Any, ...], replacement: Any) -> d
     return changed
 
 
-def problems_with(event: Any, log_lines: LogLines) -> list[str]:
+def problems_with(handler: Handler, event: Any, log_lines: LogLines) -> list[str]:
     """What is wrong with the handler's answer to `event`; empty when all is well."""
     try:
-        response = students.handler(event, FakeLambdaContext())
+        response = handler(event, FakeLambdaContext())
     except Exception as error:
         log_lines.read()  # not to be counted against the next event
         return [f"raised {error!r}"]
@@ -110,7 +112,9 @@ def _body(response: dict[str, Any]) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-def mutation_failures(bases: dict[str, dict[str, Any]], log_lines: LogLines) -> list[str]:
+def mutation_failures(
+    handler: Handler, bases: dict[str, dict[str, Any]], log_lines: LogLines
+) -> list[str]:
     """One line per problem found, after a count of the events that had any."""
     failures = []
     tried = failed = 0
@@ -118,7 +122,7 @@ def mutation_failures(bases: dict[str, dict[str, Any]], log_lines: LogLines) -> 
         for path in field_paths(base):
             for mutation, replacement in MUTATIONS.items():
                 tried += 1
-                problems = problems_with(mutated(base, path, replacement), log_lines)
+                problems = problems_with(handler, mutated(base, path, replacement), log_lines)
                 failed += bool(problems)
                 name = f"{base_name} {'.'.join(map(str, path))} {mutation}"
                 failures += [f"{name}: {problem}" for problem in problems]
@@ -127,14 +131,14 @@ def mutation_failures(bases: dict[str, dict[str, Any]], log_lines: LogLines) -> 
 
 @pytest.mark.parametrize("shape", EVENT_SHAPES)
 def test_every_field_dropped_nulled_or_retyped_gets_an_answer_not_an_exception(
-    shape: EventShape, log_lines: LogLines, caplog: pytest.LogCaptureFixture
+    handlers: Handlers, shape: EventShape, log_lines: LogLines, caplog: pytest.LogCaptureFixture
 ) -> None:
     bases = {
         "sample": load_event(shape),
         "post": build_event(shape, "POST", "/api/students", body=student_body()),
     }
 
-    failures = mutation_failures(bases, log_lines)
+    failures = mutation_failures(handlers.students, bases, log_lines)
 
     assert not failures, "\n".join(failures)
     # Nothing escaped the app for Mangum to log (it logs a traceback, not JSON).
@@ -144,16 +148,16 @@ def test_every_field_dropped_nulled_or_retyped_gets_an_answer_not_an_exception(
 @pytest.mark.parametrize("shape", EVENT_SHAPES)
 def test_every_field_of_an_event_with_claims_gets_an_answer_in_gateway_auth_mode(
     shape: EventShape,
+    live_settings: Settings,
     log_lines: LogLines,
     caplog: pytest.LogCaptureFixture,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    use_gateway_auth(monkeypatch)
+    students = resource_handler(STUDENTS, gateway_auth(live_settings))
     bases = {
         "claims": build_event(shape, "POST", "/api/students", body=student_body(), claims=STAFF)
     }
 
-    failures = mutation_failures(bases, log_lines)
+    failures = mutation_failures(students, bases, log_lines)
 
     assert not failures, "\n".join(failures)
     assert not [r for r in caplog.records if r.name.startswith("mangum")]
@@ -161,26 +165,30 @@ def test_every_field_of_an_event_with_claims_gets_an_answer_in_gateway_auth_mode
 
 @pytest.mark.parametrize("shape", EVENT_SHAPES)
 def test_body_that_is_not_base64_although_flagged_so_is_400(
-    shape: EventShape, log_lines: LogLines
+    handlers: Handlers, shape: EventShape, log_lines: LogLines
 ) -> None:
     event = build_event(shape, "POST", "/api/students", raw_body="{not base64!}")
     event["isBase64Encoded"] = True
 
-    assert problems_with(event, log_lines) == []
-    assert students.handler(event, FakeLambdaContext())["statusCode"] == 400
+    assert problems_with(handlers.students, event, log_lines) == []
+    assert handlers.students(event, FakeLambdaContext())["statusCode"] == 400
 
 
 @pytest.mark.parametrize("host", ["x:abc", "[::1]:443", "[::1]", "x:1:2"])
-def test_alb_event_with_unusual_host_header_gets_an_answer(host: str, log_lines: LogLines) -> None:
+def test_alb_event_with_unusual_host_header_gets_an_answer(
+    handlers: Handlers, host: str, log_lines: LogLines
+) -> None:
     # Behind an ALB the client chooses the Host header.
     event = build_event("alb", "GET", "/api/students", headers={"host": host})
 
-    assert problems_with(event, log_lines) == []
+    assert problems_with(handlers.students, event, log_lines) == []
 
 
 @pytest.mark.parametrize("name", NOT_HTTP)
-def test_event_from_another_source_is_400_problem(name: str, log_lines: LogLines) -> None:
-    response = students.handler(load_event(name), FakeLambdaContext())
+def test_event_from_another_source_is_400_problem(
+    handlers: Handlers, name: str, log_lines: LogLines
+) -> None:
+    response = handlers.students(load_event(name), FakeLambdaContext())
 
     assert response["statusCode"] == 400
     assert response_headers(response)["content-type"] == "application/problem+json"
@@ -191,24 +199,26 @@ def test_event_from_another_source_is_400_problem(name: str, log_lines: LogLines
 
 
 @pytest.mark.parametrize("event", [{}, [], "text", 42, None, True, [{"httpMethod": "GET"}]])
-def test_event_that_is_not_an_object_is_400_problem(event: Any, log_lines: LogLines) -> None:
-    assert problems_with(event, log_lines) == []
-    assert students.handler(event, FakeLambdaContext())["statusCode"] == 400
+def test_event_that_is_not_an_object_is_400_problem(
+    handlers: Handlers, event: Any, log_lines: LogLines
+) -> None:
+    assert problems_with(handlers.students, event, log_lines) == []
+    assert handlers.students(event, FakeLambdaContext())["statusCode"] == 400
 
 
 def test_unreadable_event_log_line_says_why_without_a_stack_trace(
-    log_lines: LogLines, caplog: pytest.LogCaptureFixture
+    handlers: Handlers, log_lines: LogLines, caplog: pytest.LogCaptureFixture
 ) -> None:
     event = load_event("http_api_v2")
     del event["requestContext"]["http"]["method"]
     context = FakeLambdaContext()
 
-    response = students.handler(event, context)
+    response = handlers.students(event, context)
 
     (line,) = log_lines.read()
     assert line["message"] == "request"
     assert line["level"] == "WARNING"
-    assert line["request_id"] == context.aws_request_id
+    assert line["function_request_id"] == context.aws_request_id
     assert line["status"] == 400
     assert line["error"] == "KeyError: 'method'"
     assert "exception" not in line
@@ -216,7 +226,7 @@ def test_unreadable_event_log_line_says_why_without_a_stack_trace(
     assert not [r for r in caplog.records if not r.name.startswith("api_core")]
 
 
-def test_failure_outside_the_app_is_500_problem_and_one_error_line() -> None:
+def test_failure_outside_the_app_is_500_problem_and_one_error_line(settings: Settings) -> None:
     # Starlette sends header values as Latin-1, Mangum reads them back as UTF-8.
     router = APIRouter()
 
@@ -224,7 +234,7 @@ def test_failure_outside_the_app_is_500_problem_and_one_error_line() -> None:
     async def latin() -> Response:
         return Response(headers={"x-name": "\u00e9"})
 
-    handler = make_handler(router)
+    handler = make_handler(settings, router)
 
     with captured_log_lines() as log_lines:
         response = handler(build_event("http_api_v2", "GET", "/api/latin"), FakeLambdaContext())

@@ -9,8 +9,7 @@ import pytest
 from fastapi import APIRouter
 
 from api_core.lambda_handler import make_handler
-from api_core.settings import get_settings
-from functions import courses, enrollments, health, students
+from api_core.settings import Settings
 from tests.support.builders import course_body, enrollment_body, student_body
 from tests.support.events import (
     EVENT_SHAPES,
@@ -19,10 +18,10 @@ from tests.support.events import (
     response_headers,
     response_json,
 )
+from tests.support.functions import Handlers
 from tests.support.lambda_context import FakeLambdaContext
 from tests.support.logs import captured_log_lines
-
-pytestmark = pytest.mark.usefixtures("live_settings")
+from tests.support.settings import changed
 
 
 def call(handler: Any, shape: EventShape, method: str, path: str, **kwargs: Any) -> Any:
@@ -30,46 +29,50 @@ def call(handler: Any, shape: EventShape, method: str, path: str, **kwargs: Any)
 
 
 @pytest.mark.parametrize("shape", EVENT_SHAPES)
-def test_students_function_full_crud_through_event_shape(shape: EventShape) -> None:
-    created = call(students.handler, shape, "POST", "/api/students", body=student_body())
+def test_students_function_full_crud_through_event_shape(
+    handlers: Handlers, shape: EventShape
+) -> None:
+    created = call(handlers.students, shape, "POST", "/api/students", body=student_body())
     assert created["statusCode"] == 201
     record = response_json(created)
     url = f"/api/students/{record['id']}"
     assert response_headers(created)["location"] == url
     assert response_headers(created)["etag"] == '"1"'
 
-    fetched = call(students.handler, shape, "GET", url)
+    fetched = call(handlers.students, shape, "GET", url)
     assert fetched["statusCode"] == 200
     assert response_json(fetched) == record
 
     if_match_1 = {"If-Match": '"1"'}
-    changed = call(students.handler, shape, "PATCH", url, body={"program": "M"}, headers=if_match_1)
+    changed = call(
+        handlers.students, shape, "PATCH", url, body={"program": "M"}, headers=if_match_1
+    )
     assert changed["statusCode"] == 200
     assert response_json(changed)["program"] == "M"
 
-    stale = call(students.handler, shape, "PATCH", url, body={"program": "X"}, headers=if_match_1)
+    stale = call(handlers.students, shape, "PATCH", url, body={"program": "X"}, headers=if_match_1)
     assert stale["statusCode"] == 412
     assert response_headers(stale)["content-type"] == "application/problem+json"
 
-    deleted = call(students.handler, shape, "DELETE", url, headers={"If-Match": '"2"'})
+    deleted = call(handlers.students, shape, "DELETE", url, headers={"If-Match": '"2"'})
     assert deleted["statusCode"] == 204
-    assert call(students.handler, shape, "GET", url)["statusCode"] == 404
+    assert call(handlers.students, shape, "GET", url)["statusCode"] == 404
 
 
 @pytest.mark.parametrize("shape", EVENT_SHAPES)
-def test_list_query_parameters_reach_the_route(shape: EventShape) -> None:
+def test_list_query_parameters_reach_the_route(handlers: Handlers, shape: EventShape) -> None:
     for name in ("Zoe Adams", "Zoltan Brown", "Amy Zed"):
-        call(students.handler, shape, "POST", "/api/students", body=student_body(name=name))
+        call(handlers.students, shape, "POST", "/api/students", body=student_body(name=name))
 
     response = call(
-        students.handler, shape, "GET", "/api/students", query={"q": "zo", "limit": "1"}
+        handlers.students, shape, "GET", "/api/students", query={"q": "zo", "limit": "1"}
     )
 
     assert response["statusCode"] == 200
     page = response_json(response)
     assert [s["name"] for s in page["items"]] == ["Zoe Adams"]
     following = call(
-        students.handler,
+        handlers.students,
         shape,
         "GET",
         "/api/students",
@@ -79,30 +82,36 @@ def test_list_query_parameters_reach_the_route(shape: EventShape) -> None:
 
 
 @pytest.mark.parametrize("shape", EVENT_SHAPES)
-def test_enrollment_function_checks_references_through_event_shape(shape: EventShape) -> None:
+def test_enrollment_function_checks_references_through_event_shape(
+    handlers: Handlers, shape: EventShape
+) -> None:
     student = response_json(
-        call(students.handler, shape, "POST", "/api/students", body=student_body())
+        call(handlers.students, shape, "POST", "/api/students", body=student_body())
     )
-    course = response_json(call(courses.handler, shape, "POST", "/api/courses", body=course_body()))
+    course = response_json(
+        call(handlers.courses, shape, "POST", "/api/courses", body=course_body())
+    )
 
     enrolled = call(
-        enrollments.handler,
+        handlers.enrollments,
         shape,
         "POST",
         "/api/enrollments",
         body=enrollment_body(student["id"], course["id"], grade="A"),
     )
-    refused = call(students.handler, shape, "DELETE", f"/api/students/{student['id']}")
+    refused = call(handlers.students, shape, "DELETE", f"/api/students/{student['id']}")
 
     assert enrolled["statusCode"] == 201
     assert refused["statusCode"] == 409
 
 
 @pytest.mark.parametrize("shape", EVENT_SHAPES)
-def test_bad_body_through_event_shape_is_problem_not_500(shape: EventShape) -> None:
-    malformed = call(students.handler, shape, "POST", "/api/students", raw_body="{nope")
+def test_bad_body_through_event_shape_is_problem_not_500(
+    handlers: Handlers, shape: EventShape
+) -> None:
+    malformed = call(handlers.students, shape, "POST", "/api/students", raw_body="{nope")
     not_json = call(
-        students.handler,
+        handlers.students,
         shape,
         "POST",
         "/api/students",
@@ -124,9 +133,11 @@ def test_bad_body_through_event_shape_is_problem_not_500(shape: EventShape) -> N
     ],
     ids=["nested", "digits"],
 )
-def test_body_json_loads_cannot_take_is_422_json_invalid(shape: EventShape, raw_body: str) -> None:
+def test_body_json_loads_cannot_take_is_422_json_invalid(
+    handlers: Handlers, shape: EventShape, raw_body: str
+) -> None:
     # json.loads raises RecursionError or ValueError here, not a JSONDecodeError.
-    response = call(students.handler, shape, "POST", "/api/students", raw_body=raw_body)
+    response = call(handlers.students, shape, "POST", "/api/students", raw_body=raw_body)
 
     assert response["statusCode"] == 422
     problem = response_json(response)
@@ -137,17 +148,15 @@ def test_body_json_loads_cannot_take_is_422_json_invalid(shape: EventShape, raw_
 
 @pytest.mark.parametrize("shape", EVENT_SHAPES)
 def test_unexpected_error_is_500_problem_with_api_and_cors_headers(
-    shape: EventShape, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    shape: EventShape, settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setenv("CORS_ORIGINS", '["https://records.example.org"]')
-    get_settings.cache_clear()
     router = APIRouter()
 
     @router.get("/api/broken")
     async def broken() -> None:
         raise RuntimeError("a bug")
 
-    handler = make_handler(router)
+    handler = make_handler(changed(settings, cors_origins=["https://records.example.org"]), router)
     origin = {"Origin": "https://records.example.org"}
 
     with captured_log_lines() as log_lines:
@@ -167,8 +176,8 @@ def test_unexpected_error_is_500_problem_with_api_and_cors_headers(
 
 
 @pytest.mark.parametrize("shape", EVENT_SHAPES)
-def test_health_function_reports_ok(shape: EventShape) -> None:
-    response = call(health.handler, shape, "GET", "/api/health")
+def test_health_function_reports_ok(handlers: Handlers, shape: EventShape) -> None:
+    response = call(handlers.health, shape, "GET", "/api/health")
 
     assert response["statusCode"] == 200
     assert response_json(response)["status"] == "ok"
@@ -177,40 +186,40 @@ def test_health_function_reports_ok(shape: EventShape) -> None:
 @pytest.mark.parametrize("shape", EVENT_SHAPES)
 @pytest.mark.parametrize("resource", ["students", "courses", "enrollments"])
 def test_valid_id_with_trailing_newline_is_404_through_event_shape(
-    shape: EventShape, resource: str
+    handlers: Handlers, shape: EventShape, resource: str
 ) -> None:
-    handler = {"students": students, "courses": courses, "enrollments": enrollments}[resource]
+    handler = getattr(handlers, resource)
     path = f"/api/{resource}/0123456789abcdef01234567%0A"
 
-    response = call(handler.handler, shape, "GET", path)
+    response = call(handler, shape, "GET", path)
 
     assert response["statusCode"] == 404
     assert response_json(response)["type"] == "/problems/not-found"
 
 
-def test_function_serves_only_its_own_resource() -> None:
-    response = call(students.handler, "http_api_v2", "GET", "/api/courses")
+def test_function_serves_only_its_own_resource(handlers: Handlers) -> None:
+    response = call(handlers.students, "http_api_v2", "GET", "/api/courses")
 
     assert response["statusCode"] == 404
     assert response_json(response)["status"] == 404
 
 
-def test_handler_logs_one_json_line_with_request_id_and_cold_start() -> None:
+def test_handler_logs_one_json_line_with_both_ids_and_cold_start(handlers: Handlers) -> None:
     context = FakeLambdaContext()
     with captured_log_lines() as log_lines:
-        courses.handler(build_event("http_api_v2", "GET", "/api/courses"), context)
+        handlers.courses(build_event("http_api_v2", "GET", "/api/courses"), context)
 
     (entry,) = log_lines.read()
     assert entry["message"] == "request"
-    assert entry["request_id"] == context.aws_request_id
+    assert entry["function_request_id"] == context.aws_request_id
     assert entry["status"] == 200
     assert entry["path"] == "/api/courses"
     assert entry["method"] == "GET"
     assert isinstance(entry["cold_start"], bool)
 
 
-def test_error_responses_are_sent_as_text_not_base64() -> None:
-    response = call(students.handler, "http_api_v2", "GET", "/api/students/unknown")
+def test_error_responses_are_sent_as_text_not_base64(handlers: Handlers) -> None:
+    response = call(handlers.students, "http_api_v2", "GET", "/api/students/unknown")
 
     assert response["statusCode"] == 404
     assert response["isBase64Encoded"] is False

@@ -17,10 +17,13 @@ import pytest
 from pymongo import AsyncMongoClient, MongoClient, monitoring
 
 from api_core import database
-from functions import health, students
+from api_core.lambda_handler import resource_handler
+from api_core.resources import STUDENTS
+from api_core.settings import Settings
 from tests.support.builders import student_body
 from tests.support.events import response_json
-from tests.support.invoke import assert_unavailable, invoke, point_api_at, timed
+from tests.support.functions import Handlers
+from tests.support.invoke import assert_unavailable, invoke, pointed_at, timed
 from tests.support.wire_server import WireServer, free_port
 
 BUDGET_MS = 1000
@@ -92,11 +95,10 @@ def recorder(monkeypatch: pytest.MonkeyPatch) -> Recorder:
     return recorder
 
 
-@pytest.mark.usefixtures("live_settings")
 def test_warm_invocations_reuse_the_first_connections(
-    wire_server: WireServer, recorder: Recorder
+    handlers: Handlers, wire_server: WireServer, recorder: Recorder
 ) -> None:
-    record = response_json(invoke(students.handler, "POST", "/api/students", student_body()))
+    record = response_json(invoke(handlers.students, "POST", "/api/students", student_body()))
     path = f"/api/students/{record['id']}"
     with MongoClient(wire_server.uri) as monitor:
 
@@ -104,10 +106,10 @@ def test_warm_invocations_reuse_the_first_connections(
             return int(monitor.admin.command("serverStatus")["connections"]["totalCreated"])
 
         for _ in range(10):
-            assert invoke(students.handler, "GET", path)["statusCode"] == 200
+            assert invoke(handlers.students, "GET", path)["statusCode"] == 200
         created_after_10, server_after_10 = len(recorder.connections_created), server_total()
         for _ in range(200):
-            assert invoke(students.handler, "GET", path)["statusCode"] == 200
+            assert invoke(handlers.students, "GET", path)["statusCode"] == 200
         created_after_210, server_after_210 = len(recorder.connections_created), server_total()
 
     assert created_after_10 >= 1
@@ -116,18 +118,19 @@ def test_warm_invocations_reuse_the_first_connections(
 
 
 def test_the_request_path_creates_no_index_the_deploy_step_did(
-    live_settings: str, wire_server: WireServer, recorder: Recorder
+    handlers: Handlers, wire_server: WireServer, recorder: Recorder
 ) -> None:
-    for handler in (students.handler, health.handler):
+    for handler in (handlers.students, handlers.health):
         for _ in range(10):
-            path = "/api/health" if handler is health.handler else "/api/students"
+            path = "/api/health" if handler is handlers.health else "/api/students"
             assert invoke(handler, "GET", path)["statusCode"] == 200
 
     assert "createIndexes" not in recorder.commands
     assert "find" in recorder.commands  # the recorder does see the API's commands
     with MongoClient(wire_server.uri) as client:
-        indexes = client[live_settings]["students"].index_information()
-        enrollment_indexes = client[live_settings]["enrollments"].index_information()
+        database = client[handlers.settings.mongodb_db]
+        indexes = database["students"].index_information()
+        enrollment_indexes = database["enrollments"].index_information()
     assert indexes["email_unique"]["unique"] is True
     assert enrollment_indexes["enrollment_unique"]["unique"] is True
 
@@ -148,37 +151,37 @@ def test_import_never_touches_the_database() -> None:
 
 @pytest.mark.usefixtures("cold_process")
 def test_cold_start_with_database_down_answers_503_within_budget_then_recovers(
-    monkeypatch: pytest.MonkeyPatch,
+    settings: Settings,
 ) -> None:
     port = free_port()
-    point_api_at(monkeypatch, f"mongodb://127.0.0.1:{port}", BUDGET_MS)
+    handlers = Handlers(pointed_at(settings, f"mongodb://127.0.0.1:{port}", BUDGET_MS))
 
-    response, elapsed = timed(students.handler, "GET", "/api/students")
-    health_response, _ = timed(health.handler, "GET", "/api/health")
+    response, elapsed = timed(handlers.students, "GET", "/api/students")
+    health_response, _ = timed(handlers.health, "GET", "/api/health")
 
-    assert_unavailable(response)
-    assert_unavailable(health_response)
+    assert_unavailable(response, settings)
+    assert_unavailable(health_response, settings)
     assert elapsed < ANSWERED_WITHIN_S
 
     with WireServer(port=port):
-        recovered = invoke(students.handler, "GET", "/api/students")
+        recovered = invoke(handlers.students, "GET", "/api/students")
         assert recovered["statusCode"] == 200
-        assert invoke(health.handler, "GET", "/api/health")["statusCode"] == 200
+        assert invoke(handlers.health, "GET", "/api/health")["statusCode"] == 200
 
 
 @pytest.mark.usefixtures("cold_process")
 def test_database_restarted_while_warm_costs_at_most_one_failed_request(
-    monkeypatch: pytest.MonkeyPatch,
+    settings: Settings,
 ) -> None:
     with WireServer() as server:
-        point_api_at(monkeypatch, server.uri, BUDGET_MS)
-        assert invoke(students.handler, "GET", "/api/students")["statusCode"] == 200
+        handlers = Handlers(pointed_at(settings, server.uri, BUDGET_MS))
+        assert invoke(handlers.students, "GET", "/api/students")["statusCode"] == 200
         server.stop()
-        down, elapsed = timed(students.handler, "GET", "/api/students")
+        down, elapsed = timed(handlers.students, "GET", "/api/students")
         server.start()
-        after = [invoke(students.handler, "GET", "/api/students")["statusCode"] for _ in range(3)]
+        after = [invoke(handlers.students, "GET", "/api/students")["statusCode"] for _ in range(3)]
 
-    assert_unavailable(down)
+    assert_unavailable(down, settings)
     assert elapsed < ANSWERED_WITHIN_S
     assert after.count(503) <= 1
     assert after[1:] == [200, 200]
@@ -186,18 +189,31 @@ def test_database_restarted_while_warm_costs_at_most_one_failed_request(
 
 @pytest.mark.usefixtures("cold_process")
 def test_malformed_uri_at_cold_start_is_503_and_not_cached(
-    monkeypatch: pytest.MonkeyPatch, wire_server: WireServer
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, wire_server: WireServer
 ) -> None:
-    point_api_at(monkeypatch, "mongodb://user:pass@:not-a-port", BUDGET_MS)
+    attempts: list[str] = []
 
-    assert_unavailable(invoke(students.handler, "GET", "/api/students"))
+    def counting_client(uri: str, **options: Any) -> Any:
+        attempts.append(uri)
+        return AsyncMongoClient(uri, **options)
 
-    point_api_at(monkeypatch, wire_server.uri, BUDGET_MS)
-    assert invoke(students.handler, "GET", "/api/students")["statusCode"] == 200
+    monkeypatch.setattr(database, "AsyncMongoClient", counting_client)
+    malformed = pointed_at(settings, "mongodb://user:pass@:not-a-port", BUDGET_MS)
+    students = resource_handler(STUDENTS, malformed)
+
+    first = invoke(students, "GET", "/api/students")
+    second = invoke(students, "GET", "/api/students")
+
+    assert_unavailable(first, settings)
+    assert_unavailable(second, settings)
+    assert len(attempts) == 2  # the failed client was not cached: each invocation tries
+    fixed = resource_handler(STUDENTS, pointed_at(settings, wire_server.uri, BUDGET_MS))
+    assert invoke(fixed, "GET", "/api/students")["statusCode"] == 200
 
 
 @pytest.mark.usefixtures("cold_process")
 def test_failed_srv_lookup_is_503_and_retried_by_the_next_invocation(
+    settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     lookups: list[tuple[Any, ...]] = []
@@ -208,14 +224,15 @@ def test_failed_srv_lookup_is_503_and_retried_by_the_next_invocation(
         return await real_resolve(*args, **kwargs)
 
     monkeypatch.setattr(srv_resolver, "_resolve", counting_resolve)
-    point_api_at(monkeypatch, "mongodb+srv://cluster0.students.invalid/", BUDGET_MS)
+    srv = pointed_at(settings, "mongodb+srv://cluster0.students.invalid/", BUDGET_MS)
+    students = resource_handler(STUDENTS, srv)
 
-    first, first_elapsed = timed(students.handler, "GET", "/api/students")
+    first, first_elapsed = timed(students, "GET", "/api/students")
     lookups_after_first = len(lookups)
-    second, _ = timed(students.handler, "GET", "/api/students")
+    second, _ = timed(students, "GET", "/api/students")
 
-    assert_unavailable(first)
-    assert_unavailable(second)
+    assert_unavailable(first, settings)
+    assert_unavailable(second, settings)
     assert lookups_after_first >= 1
     assert len(lookups) > lookups_after_first
     assert first_elapsed < ANSWERED_WITHIN_S

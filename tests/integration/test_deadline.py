@@ -14,10 +14,13 @@ from typing import Any
 import pytest
 from pymongo import MongoClient
 
-from functions import health, students
+from api_core.lambda_handler import resource_handler
+from api_core.resources import STUDENTS
+from api_core.settings import Settings
 from tests.support.builders import student_body
 from tests.support.fault_proxy import FaultProxy, Mode
-from tests.support.invoke import assert_unavailable, invoke, point_api_at, timed
+from tests.support.functions import Handlers
+from tests.support.invoke import assert_unavailable, invoke, pointed_at, timed
 from tests.support.wire_server import WireServer
 
 BUDGET_MS = 1000
@@ -30,10 +33,15 @@ pytestmark = pytest.mark.usefixtures("cold_process")
 
 
 @pytest.fixture
-def proxy(wire_server: WireServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[FaultProxy]:
+def proxy(wire_server: WireServer) -> Iterator[FaultProxy]:
     with FaultProxy(wire_server.port, delay=SLOWER_THAN_THE_BUDGET_S) as proxy:
-        point_api_at(monkeypatch, proxy.uri, BUDGET_MS, database="deadline")
         yield proxy
+
+
+@pytest.fixture
+def behind_proxy(settings: Settings, proxy: FaultProxy) -> Handlers:
+    """The functions, reaching the wire server through the fault proxy."""
+    return Handlers(pointed_at(settings, proxy.uri, BUDGET_MS, database="deadline"))
 
 
 def request(operation: str) -> tuple[str, str, Any]:
@@ -42,14 +50,14 @@ def request(operation: str) -> tuple[str, str, Any]:
     return "POST", "/api/students", student_body()
 
 
-def requests_until_served(most: int = 5) -> int:
+def requests_until_served(handlers: Handlers, most: int = 5) -> int:
     """How many reads it takes this process to get a 200: a count, not a time.
 
     On a loaded machine a cold connection can itself outlast a one-second budget, so
     the process may need more than one request to warm up or to come back.
     """
     for attempt in range(1, most + 1):
-        if invoke(students.handler, "GET", "/api/students")["statusCode"] == 200:
+        if invoke(handlers.students, "GET", "/api/students")["statusCode"] == 200:
             return attempt
     raise AssertionError(f"no 200 in {most} requests")
 
@@ -58,30 +66,34 @@ def requests_until_served(most: int = 5) -> int:
 @pytest.mark.parametrize("operation", ["read", "write"])
 @pytest.mark.parametrize("fault", FAULTS)
 def test_a_sick_database_is_a_503_within_the_budget_and_the_process_recovers(
-    proxy: FaultProxy, fault: Mode, operation: str, start: str
+    behind_proxy: Handlers, proxy: FaultProxy, fault: Mode, operation: str, start: str
 ) -> None:
+    handlers = behind_proxy
     if start == "warm":
-        requests_until_served()
+        requests_until_served(handlers)
     proxy.set_mode(fault)
 
-    response, elapsed = timed(students.handler, *request(operation))
-    health_response, health_elapsed = timed(health.handler, "GET", "/api/health")
+    response, elapsed = timed(handlers.students, *request(operation))
+    health_response, health_elapsed = timed(handlers.health, "GET", "/api/health")
 
-    assert_unavailable(response)
-    assert_unavailable(health_response)
+    assert_unavailable(response, handlers.settings)
+    assert_unavailable(health_response, handlers.settings)
     assert elapsed < ANSWERED_WITHIN_S
     assert health_elapsed < ANSWERED_WITHIN_S
 
     proxy.set_mode("pass")
     # The same process serves again by itself, without a restart.
-    assert requests_until_served() <= 3
+    assert requests_until_served(handlers) <= 3
 
 
-def test_a_slow_database_within_the_budget_still_answers(proxy: FaultProxy) -> None:
+def test_a_slow_database_within_the_budget_still_answers(
+    behind_proxy: Handlers, proxy: FaultProxy
+) -> None:
+    handlers = behind_proxy
     proxy.set_mode("delay", delay=0.02)
 
-    created = invoke(students.handler, "POST", "/api/students", student_body())
-    listed = invoke(students.handler, "GET", "/api/students")
+    created = invoke(handlers.students, "POST", "/api/students", student_body())
+    listed = invoke(handlers.students, "GET", "/api/students")
 
     assert (created["statusCode"], listed["statusCode"]) == (201, 200)
 
@@ -107,19 +119,19 @@ def password_uri(server: WireServer, userinfo: str) -> str:
 @pytest.mark.parametrize("operation", ["read", "write"])
 @pytest.mark.parametrize("userinfo", ["app:wrong@", ""], ids=["wrong-password", "no-password"])
 def test_refused_credentials_are_a_503_within_the_budget_every_time(
-    password_server: WireServer, monkeypatch: pytest.MonkeyPatch, userinfo: str, operation: str
+    settings: Settings, password_server: WireServer, userinfo: str, operation: str
 ) -> None:
-    point_api_at(monkeypatch, password_uri(password_server, userinfo), BUDGET_MS, "school")
+    refused = pointed_at(settings, password_uri(password_server, userinfo), BUDGET_MS, "school")
+    students = resource_handler(STUDENTS, refused)
 
     for _ in range(2):  # the process's first request, and the one after it
-        response, elapsed = timed(students.handler, *request(operation))
-        assert_unavailable(response)
+        response, elapsed = timed(students, *request(operation))
+        assert_unavailable(response, refused)
         assert elapsed < ANSWERED_WITHIN_S
 
 
-def test_the_right_password_is_served(
-    password_server: WireServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    point_api_at(monkeypatch, password_uri(password_server, "app:right@"), BUDGET_MS, "school")
+def test_the_right_password_is_served(settings: Settings, password_server: WireServer) -> None:
+    right = pointed_at(settings, password_uri(password_server, "app:right@"), BUDGET_MS, "school")
+    students = resource_handler(STUDENTS, right)
 
-    assert invoke(students.handler, "POST", "/api/students", student_body())["statusCode"] == 201
+    assert invoke(students, "POST", "/api/students", student_body())["statusCode"] == 201

@@ -4,27 +4,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from pymongo import MongoClient
 
-from functions import students
+from api_core.lambda_handler import resource_handler
+from api_core.resources import STUDENTS
+from api_core.settings import Settings
 from tests.conftest import close_cached_client
 from tests.support.builders import student_body
-from tests.support.invoke import invoke, point_api_at
+from tests.support.invoke import invoke, pointed_at
 from tests.support.wire_server import WireServer, embedded_db_options
 
 WRITES = 60
 
 
 def test_writes_answered_201_survive_kill_9_of_the_embedded_database(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, tmp_path: Path
 ) -> None:
     server = WireServer(None, tmp_path, *embedded_db_options())
     with server:
-        point_api_at(monkeypatch, server.uri, 2000, database="durable")
+        students = resource_handler(STUDENTS, pointed_at(settings, server.uri, 2000, "durable"))
         try:
             answers = [
-                invoke(students.handler, "POST", "/api/students", student_body())["statusCode"]
+                invoke(students, "POST", "/api/students", student_body())["statusCode"]
                 for _ in range(WRITES)
             ]
         finally:

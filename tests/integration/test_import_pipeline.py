@@ -24,25 +24,25 @@ from pymongo import monitoring
 from api_core import database
 from api_core.imports import records, storage
 from api_core.process_loop import run
-from api_core.settings import get_settings
-from functions import import_batch, import_file, imports
+from api_core.settings import Settings
 from tests.conftest import close_cached_client, migrate
 from tests.support.aws import ImportStack, clients, queue_depth
 from tests.support.aws_events import EventSourceMapping, s3_created_event
 from tests.support.builders import students_csv
 from tests.support.events import response_json
+from tests.support.functions import Handlers
 from tests.support.invoke import invoke
 from tests.support.lambda_context import FakeLambdaContext
+from tests.support.settings import changed
 from tests.support.wire_server import WireServer
 
-pytestmark = pytest.mark.usefixtures("live_settings")
 MAX_POLLS = 400  # a bound on every loop below; a healthy run needs far fewer
 
 
-def upload_and_read(stack: ImportStack, content: bytes) -> str:
+def upload_and_read(handlers: Handlers, stack: ImportStack, content: bytes) -> str:
     """POST /api/imports, PUT the file to the presigned URL, and S3's event: the import id."""
     created = invoke(
-        imports.handler, "POST", "/api/imports", {"kind": "students", "file_name": "s.csv"}
+        handlers.imports, "POST", "/api/imports", {"kind": "students", "file_name": "s.csv"}
     )
     assert created["statusCode"] == 201, created
     new = response_json(created)
@@ -50,31 +50,31 @@ def upload_and_read(stack: ImportStack, content: bytes) -> str:
     put = httpx.request(upload["method"], upload["url"], headers=upload["headers"], content=content)
     assert put.status_code == 200, put.text
     key = storage.object_key(new["id"], "students")
-    result = import_file.handler(
+    result = handlers.import_file(
         s3_created_event(stack.bucket, key, len(content)), FakeLambdaContext()
     )
     assert result["files"] == [{"key": key, "outcome": "read"}]
     return str(new["id"])
 
 
-def report(import_id: str) -> records.ImportRecord:
+def report(settings: Settings, import_id: str) -> records.ImportRecord:
     async def get() -> records.ImportRecord:
-        return await records.get(await database.get_database(), ObjectId(import_id))
+        return await records.get(database.database_for(settings), ObjectId(import_id))
 
     return run(get())
 
 
-def students() -> list[dict[str, Any]]:
+def students(settings: Settings) -> list[dict[str, Any]]:
     async def find() -> list[dict[str, Any]]:
-        cursor = (await database.get_database())["students"].find({}, {"email": 1, "version": 1})
+        cursor = database.database_for(settings)["students"].find({}, {"email": 1, "version": 1})
         return await cursor.to_list()
 
     return run(find())
 
 
-def mapping_for(stack: ImportStack) -> EventSourceMapping:
-    _, sqs = clients(get_settings().aws_endpoint_url)
-    return EventSourceMapping(sqs, stack.queue_url, stack.queue_arn, import_batch.handler)
+def mapping_for(handlers: Handlers, stack: ImportStack) -> EventSourceMapping:
+    _, sqs = clients(stack.endpoint)
+    return EventSourceMapping(sqs, stack.queue_url, stack.queue_arn, handlers.import_batch)
 
 
 def drain(mapping: EventSourceMapping, until: Callable[[], bool], context: Any = None) -> None:
@@ -86,22 +86,29 @@ def drain(mapping: EventSourceMapping, until: Callable[[], bool], context: Any =
     raise AssertionError(f"not done after {MAX_POLLS} polls")
 
 
+@pytest.fixture
+def aws_handlers(live_settings: Settings, import_stack: ImportStack) -> Handlers:
+    """The functions with the settings template.yaml gives them, on moto's S3 and SQS."""
+    return Handlers(import_stack.settings(live_settings))
+
+
 # Ten thousand rows through moto and the wire server: minutes on a loaded machine.
 @pytest.mark.timeout(900)
 def test_ten_thousand_rows_with_one_percent_bad_end_with_exact_counts(
-    import_stack: ImportStack,
+    aws_handlers: Handlers, import_stack: ImportStack
 ) -> None:
     content = students_csv(10_000, bad_every=100)
+    settings = aws_handlers.settings
 
-    import_id = upload_and_read(import_stack, content)
-    mapping = mapping_for(import_stack)
-    drain(mapping, lambda: report(import_id).status != "running")
+    import_id = upload_and_read(aws_handlers, import_stack, content)
+    mapping = mapping_for(aws_handlers, import_stack)
+    drain(mapping, lambda: report(settings, import_id).status != "running")
 
-    record = report(import_id)
+    record = report(settings, import_id)
     assert (record.status, record.rows_total) == ("done", 10_000)
     assert (record.rows_done, record.rows_failed) == (9_900, 100)
     assert [failure.line for failure in record.failures] == list(range(101, 10_002, 100))
-    stored = students()
+    stored = students(settings)
     assert len(stored) == 9_900 and {s["version"] for s in stored} == {1}
     assert len(mapping.received) == 100  # 10,000 rows in batches of 100, each once
     assert set(mapping.received.values()) == {1}
@@ -135,13 +142,12 @@ class StopAtInsert(monitoring.CommandListener):
 
 
 @pytest.fixture
-def stoppable_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[WireServer]:
-    """A wire server of this test's own, durable across a stop and start on its port."""
+def stoppable_database(live_settings: Settings) -> Iterator[WireServer]:
+    """A wire server of this test's own, durable across a stop and start on its port,
+    migrated for the live settings' database."""
     with WireServer(None, None, "--sync-on-commit") as server:
         close_cached_client()
-        monkeypatch.setenv("MONGODB_URI", server.uri)
-        get_settings.cache_clear()
-        migrate(get_settings())
+        migrate(changed(live_settings, mongodb_uri=server.uri))
         yield server
         close_cached_client()
 
@@ -155,30 +161,33 @@ class FiveSecondsLeft(FakeLambdaContext):
 
 
 def test_database_stopped_mid_import_leaves_every_good_row_applied_exactly_once(
+    aws_handlers: Handlers,
     import_stack: ImportStack,
     stoppable_database: WireServer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("IMPORT_BATCH_SIZE", "50")
-    get_settings.cache_clear()
+    settings = changed(
+        aws_handlers.settings, mongodb_uri=stoppable_database.uri, import_batch_size=50
+    )
+    handlers = Handlers(settings)
     # 500 rows (every 20th bad) in 10 batches: the database stops inside the 4th.
     listener = StopAtInsert(stoppable_database, at=3 * 48 + 25)
     client = partial(database.AsyncMongoClient, event_listeners=[listener])
     monkeypatch.setattr(database, "AsyncMongoClient", client)
     close_cached_client()  # the next invocation builds a client with the listener
-    import_id = upload_and_read(import_stack, students_csv(500, bad_every=20))
-    mapping = mapping_for(import_stack)
+    import_id = upload_and_read(handlers, import_stack, students_csv(500, bad_every=20))
+    mapping = mapping_for(handlers, import_stack)
 
     drain(mapping, lambda: not stoppable_database.running, FiveSecondsLeft())
     mapping.poll(context=FiveSecondsLeft())  # still down: whatever it receives comes back
     stoppable_database.start()
-    drain(mapping, lambda: report(import_id).status != "running", FiveSecondsLeft())
+    drain(mapping, lambda: report(settings, import_id).status != "running", FiveSecondsLeft())
 
-    record = report(import_id)
+    record = report(settings, import_id)
     assert (record.status, record.rows_done, record.rows_failed) == ("done", 475, 25)
-    emails = [s["email"] for s in students()]
+    emails = [s["email"] for s in students(settings)]
     assert len(emails) == len(set(emails)) == 475
-    assert {s["version"] for s in students()} == {1}  # nothing applied twice changed
+    assert {s["version"] for s in students(settings)} == {1}  # nothing applied twice changed
     # Rows stored before the stop were not inserted again: their batches' second
     # delivery found them and left them as they were.
     assert 0 < listener.before_stop < 475
@@ -188,11 +197,11 @@ def test_database_stopped_mid_import_leaves_every_good_row_applied_exactly_once(
 
 
 def test_a_batch_that_always_fails_ends_in_the_dead_letter_queue_after_max_receives(
-    import_stack: ImportStack,
+    aws_handlers: Handlers, import_stack: ImportStack
 ) -> None:
-    import_id = upload_and_read(import_stack, students_csv(30))
+    import_id = upload_and_read(aws_handlers, import_stack, students_csv(30))
     poison = json.dumps({"import_id": import_id, "kind": "students", "number": 99, "rows": [[1]]})
-    mapping = mapping_for(import_stack)
+    mapping = mapping_for(aws_handlers, import_stack)
     mapping.sqs.send_message(QueueUrl=import_stack.queue_url, MessageBody=poison)
     dead_letters = import_stack.dead_letters_url
 
@@ -204,5 +213,7 @@ def test_a_batch_that_always_fails_ends_in_the_dead_letter_queue_after_max_recei
     assert moved["Body"] == poison
     assert mapping.received[moved["MessageId"]] == import_stack.max_receive_count
     assert queue_depth(mapping.sqs, import_stack.queue_url) == 0
-    record = report(import_id)  # the good batch was not held back by the poison one
+    record = report(
+        aws_handlers.settings, import_id
+    )  # the good batch was not held back by the poison one
     assert (record.status, record.rows_done) == ("done", 30)

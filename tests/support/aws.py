@@ -14,7 +14,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from api_core.settings import Settings
 from tests.support.running import Running
+from tests.support.settings import changed
 
 REGION = "eu-west-1"
 CREDENTIALS = {
@@ -48,20 +50,21 @@ class MotoServer(Running):
 
 @dataclass(frozen=True)
 class ImportStack:
+    endpoint: str
     bucket: str
     queue_url: str
     queue_arn: str
     dead_letters_url: str
     max_receive_count: int
 
-    def environment(self, endpoint: str) -> dict[str, str]:
-        """What template.yaml gives the import functions, pointed at moto."""
-        return {
-            **CREDENTIALS,
-            "AWS_ENDPOINT_URL": endpoint,
-            "IMPORT_BUCKET": self.bucket,
-            "IMPORT_QUEUE_URL": self.queue_url,
-        }
+    def settings(self, settings: Settings) -> Settings:
+        """`settings` with what template.yaml gives the import functions, pointed at moto."""
+        return changed(
+            settings,
+            aws_endpoint_url=self.endpoint,
+            import_bucket=self.bucket,
+            import_queue_url=self.queue_url,
+        )
 
 
 def create_stack(
@@ -80,7 +83,9 @@ def create_stack(
             "RedrivePolicy": json.dumps(redrive),
         },
     )["QueueUrl"]
-    return ImportStack(name, queue, queue_arn(sqs, queue), dead_letters, max_receive_count)
+    return ImportStack(
+        endpoint, name, queue, queue_arn(sqs, queue), dead_letters, max_receive_count
+    )
 
 
 def clients(endpoint: str) -> tuple[Any, Any]:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from api_core.settings import get_settings
+from api_core.settings import Settings
+from tests.support.settings import changed
 
 # The app client the tokens are issued to: AUTH_AUDIENCE in a Cognito deployment.
 CLIENT_ID = "example-client"
@@ -26,8 +25,7 @@ STAFF = access_token_claims("staff-1", "staff")
 STUDENT = access_token_claims("student-1", "students")
 
 
-def use_gateway_auth(monkeypatch: pytest.MonkeyPatch) -> None:
-    """AUTH_MODE=gateway for a Cognito user pool whose app client is CLIENT_ID."""
-    monkeypatch.setenv("AUTH_MODE", "gateway")
-    monkeypatch.setenv("AUTH_AUDIENCE", CLIENT_ID)
-    get_settings.cache_clear()
+def gateway_auth(settings: Settings) -> Settings:
+    """`settings` with AUTH_MODE=gateway for a Cognito user pool whose app client is
+    CLIENT_ID."""
+    return changed(settings, auth_mode="gateway", auth_audience=CLIENT_ID)

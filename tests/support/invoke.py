@@ -5,11 +5,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import pytest
-
-from api_core.settings import get_settings
+from api_core.settings import Settings
 from tests.support.events import build_event, response_headers, response_json
 from tests.support.lambda_context import FakeLambdaContext
+from tests.support.settings import changed
 
 Handler = Any
 
@@ -29,21 +28,18 @@ def timed(
     return response, time.perf_counter() - started
 
 
-def point_api_at(
-    monkeypatch: pytest.MonkeyPatch, uri: str, budget_ms: int, database: str = "lifecycle"
-) -> None:
-    monkeypatch.setenv("MONGODB_URI", uri)
-    monkeypatch.setenv("MONGODB_TIMEOUT_MS", str(budget_ms))
-    monkeypatch.setenv("MONGODB_DB", database)
-    get_settings.cache_clear()
+def pointed_at(
+    settings: Settings, uri: str, budget_ms: int, database: str = "lifecycle"
+) -> Settings:
+    return changed(settings, mongodb_uri=uri, mongodb_timeout_ms=budget_ms, mongodb_db=database)
 
 
-def assert_unavailable(response: dict[str, Any]) -> None:
+def assert_unavailable(response: dict[str, Any], settings: Settings) -> None:
     """A 503 problem+json with Retry-After, and nothing of the driver's in it."""
     assert response["statusCode"] == 503, response
     headers = response_headers(response)
     assert headers["content-type"] == "application/problem+json"
-    assert headers["retry-after"] == str(get_settings().retry_after_seconds)
+    assert headers["retry-after"] == str(settings.retry_after_seconds)
     problem = response_json(response)
     assert problem["type"] == "/problems/database-unavailable"
     assert "Timeout" not in problem["detail"] and "127.0.0.1" not in problem["detail"]

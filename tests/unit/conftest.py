@@ -11,6 +11,7 @@ from mongomock_motor import AsyncMongoMockClient
 from api_core.app import create_local_app
 from api_core.database import Database, get_database
 from api_core.migrate import migrate
+from api_core.settings import Settings
 from tests.support.loops import run_in_own_loop
 
 
@@ -21,13 +22,20 @@ def mock_database() -> Database:
     return database
 
 
-@pytest.fixture
-def client(mock_database: Database) -> Iterator[TestClient]:
-    app = create_local_app()
+def local_client(
+    settings: Settings, database: Database, *, raise_server_exceptions: bool = False
+) -> TestClient:
+    """The local app built from `settings`, on `database`."""
+    app = create_local_app(settings)
 
     async def database_override() -> Database:
-        return mock_database
+        return database
 
     app.dependency_overrides[get_database] = database_override
-    with TestClient(app, raise_server_exceptions=False) as test_client:
+    return TestClient(app, raise_server_exceptions=raise_server_exceptions)
+
+
+@pytest.fixture
+def client(settings: Settings, mock_database: Database) -> Iterator[TestClient]:
+    with local_client(settings, mock_database) as test_client:
         yield test_client

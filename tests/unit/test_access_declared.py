@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 
 from api_core.auth import SignedIn, StaffOnly, public_operations
 from api_core.factory import create_app
-from api_core.settings import get_settings
+from api_core.settings import Settings
+from tests.support.claims import gateway_auth
 
 router = APIRouter(prefix="/api/things")
 
@@ -29,11 +30,8 @@ async def make_thing() -> dict[str, str]:
 
 
 @pytest.fixture
-def things(monkeypatch: pytest.MonkeyPatch) -> TestClient:
-    monkeypatch.setenv("AUTH_MODE", "gateway")
-    monkeypatch.setenv("AUTH_AUDIENCE", "example-client")
-    get_settings.cache_clear()
-    return TestClient(create_app([router], with_docs=True))
+def things(settings: Settings) -> TestClient:
+    return TestClient(create_app(gateway_auth(settings), [router], with_docs=True))
 
 
 def test_the_declaration_decides_who_gets_in(things: TestClient) -> None:

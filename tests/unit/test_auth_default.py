@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
 
-from api_core.settings import Settings, get_settings
+from api_core.database import Database
+from api_core.settings import Settings
 from tests.support.builders import course_body
+from tests.unit.conftest import local_client
 
 
 def test_without_auth_mode_the_api_refuses_every_guarded_request(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch, mock_database: Database
 ) -> None:
     monkeypatch.delenv("AUTH_MODE")
-    get_settings.cache_clear()
+    settings = Settings()
 
-    assert Settings().auth_mode == "gateway"
-    assert client.get("/api/courses").status_code == 401
-    assert client.post("/api/courses", json=course_body()).status_code == 401
-    assert client.get("/api/health").status_code == 200
+    with local_client(settings, mock_database) as client:
+        assert settings.auth_mode == "gateway"
+        assert client.get("/api/courses").status_code == 401
+        assert client.post("/api/courses", json=course_body()).status_code == 401
+        assert client.get("/api/health").status_code == 200

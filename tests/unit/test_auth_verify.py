@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import httpx
 import jwt
@@ -12,11 +14,14 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from fastapi.testclient import TestClient
 
-from api_core.settings import get_settings
+from api_core.database import Database
+from api_core.settings import Settings
 from tests.support.builders import course_body
 from tests.support.loops import run_in_own_loop
 from tests.support.oidc_issuer import KEY_ID, StandInIssuer
+from tests.support.settings import changed
 from tests.support.wire_server import free_port
+from tests.unit.conftest import local_client
 
 AUDIENCE = "student-records-web"
 
@@ -28,17 +33,30 @@ def issuer() -> Iterator[StandInIssuer]:
     issuer.stop()
 
 
+@pytest.fixture
+def settings(issuer: StandInIssuer) -> Settings:
+    """AUTH_MODE=verify: tokens for this API carry its identifier in `aud`
+    (AUTH_PROVIDER=oidc)."""
+    return Settings(
+        auth_mode="verify",
+        auth_issuer=issuer.url,
+        auth_provider="oidc",
+        auth_audience=AUDIENCE,
+        auth_staff_claim="groups",
+    )
+
+
 @pytest.fixture(autouse=True)
-def verify_mode(issuer: StandInIssuer, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Tokens for this API carry its identifier in `aud` (AUTH_PROVIDER=oidc)."""
-    monkeypatch.setenv("AUTH_MODE", "verify")
-    monkeypatch.setenv("AUTH_ISSUER", issuer.url)
-    monkeypatch.setenv("AUTH_PROVIDER", "oidc")
-    monkeypatch.setenv("AUTH_AUDIENCE", AUDIENCE)
-    monkeypatch.setenv("AUTH_STAFF_CLAIM", "groups")
-    get_settings.cache_clear()
+def issuer_answers(issuer: StandInIssuer) -> Iterator[None]:
     yield
     issuer.hang.clear()
+
+
+@contextmanager
+def client_with(settings: Settings, database: Database, **changes: Any) -> Iterator[TestClient]:
+    """The local app on `settings` with `changes`."""
+    with local_client(changed(settings, **changes), database) as client:
+        yield client
 
 
 def resigned_with_another_key(token: str) -> str:
@@ -109,24 +127,15 @@ def test_health_docs_and_frontend_need_no_token(client: TestClient) -> None:
     assert client.get("/").status_code == 200
 
 
-def test_auth_config_reports_disabled_when_off(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("AUTH_MODE", "off")
-    get_settings.cache_clear()
-
-    assert client.get("/api/auth/config").json() == {"enabled": False}
-    assert client.post("/api/courses", json=course_body()).status_code == 201
+def test_auth_config_reports_disabled_when_off(settings: Settings, mock_database: Database) -> None:
+    with client_with(settings, mock_database, auth_mode="off") as client:
+        assert client.get("/api/auth/config").json() == {"enabled": False}
+        assert client.post("/api/courses", json=course_body()).status_code == 201
 
 
-def test_verify_mode_without_issuer_is_a_configuration_error(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.delenv("AUTH_ISSUER")
-    get_settings.cache_clear()
-
+def test_verify_mode_without_issuer_is_a_configuration_error(settings: Settings) -> None:
     with pytest.raises(ValueError, match="AUTH_ISSUER"):
-        get_settings()
+        changed(settings, auth_issuer="")
 
 
 # --- Keys that rotate, and a provider that fails -------------------------------------
@@ -147,12 +156,18 @@ def test_a_key_published_after_the_first_fetch_works_on_its_first_use(
     assert issuer.jwks_fetches == fetches + 1
 
 
+@pytest.fixture
+def refreshing_client(settings: Settings, mock_database: Database) -> Iterator[TestClient]:
+    """Every use finds the keys due a refresh, and nothing holds a refresh back."""
+    no_wait = {"auth_keys_lifetime_s": 0, "auth_keys_min_refetch_s": 0}
+    with client_with(settings, mock_database, **no_wait) as client:
+        yield client
+
+
 def test_a_removed_key_is_refused_once_the_keys_are_refreshed(
-    client: TestClient, issuer: StandInIssuer, monkeypatch: pytest.MonkeyPatch
+    refreshing_client: TestClient, issuer: StandInIssuer
 ) -> None:
-    monkeypatch.setenv("AUTH_KEYS_LIFETIME_S", "0")  # every use finds the keys due a refresh
-    monkeypatch.setenv("AUTH_KEYS_MIN_REFETCH_S", "0")
-    get_settings.cache_clear()
+    client = refreshing_client
     old_token = staff_token(issuer)
     assert client.get("/api/courses", headers=bearer(old_token)).status_code == 200
     issuer.rotate()
@@ -196,39 +211,39 @@ def test_made_up_key_ids_cost_one_fetch_however_many_arrive_at_once(
 
 
 def test_a_hung_provider_holds_up_no_request_whose_key_is_known(
-    client: TestClient, issuer: StandInIssuer, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, mock_database: Database, issuer: StandInIssuer
 ) -> None:
-    monkeypatch.setenv("AUTH_KEYS_LIFETIME_S", "0")
-    monkeypatch.setenv("AUTH_PROVIDER_TIMEOUT_MS", "500")
-    get_settings.cache_clear()
-    token = staff_token(issuer)
-    assert client.get("/api/courses", headers=bearer(token)).status_code == 200
-    issuer.hang.set()
+    changes = {"auth_keys_lifetime_s": 0, "auth_provider_timeout_ms": 500}
+    with client_with(settings, mock_database, **changes) as client:
+        token = staff_token(issuer)
+        assert client.get("/api/courses", headers=bearer(token)).status_code == 200
+        issuer.hang.set()
 
-    known = [client.get("/api/courses", headers=bearer(token)).status_code for _ in range(3)]
-    started = time.perf_counter()
-    unknown = client.get("/api/courses", headers=bearer(staff_token(issuer, issuer.rotate())))
-    elapsed = time.perf_counter() - started
+        known = [client.get("/api/courses", headers=bearer(token)).status_code for _ in range(3)]
+        started = time.perf_counter()
+        unknown = client.get("/api/courses", headers=bearer(staff_token(issuer, issuer.rotate())))
+        elapsed = time.perf_counter() - started
 
     assert known == [200, 200, 200]
-    assert_provider_unavailable(unknown)
+    assert_provider_unavailable(unknown, settings)
     assert elapsed < 2
 
 
 @pytest.mark.parametrize("outage", ["hung", "refused"])
 def test_an_unreachable_provider_is_a_503_not_a_401(
-    client: TestClient, issuer: StandInIssuer, monkeypatch: pytest.MonkeyPatch, outage: str
+    settings: Settings, mock_database: Database, issuer: StandInIssuer, outage: str
 ) -> None:
     if outage == "hung":
         issuer.hang.set()
     else:
-        monkeypatch.setenv("AUTH_ISSUER", f"http://127.0.0.1:{free_port()}")
-        get_settings.cache_clear()
+        settings = changed(settings, auth_issuer=f"http://127.0.0.1:{free_port()}")
+    token = staff_token(issuer)  # signed by the stand-in, whatever the API asks
     started = time.perf_counter()
 
-    response = client.get("/api/courses", headers=bearer(staff_token(issuer)))
+    with client_with(settings, mock_database) as client:
+        response = client.get("/api/courses", headers=bearer(token))
 
-    assert_provider_unavailable(response)
+    assert_provider_unavailable(response, settings)
     assert time.perf_counter() - started < 2
 
 
@@ -256,17 +271,16 @@ def test_an_es256_token_naming_the_rsa_key_is_401_not_500(
     ids=["access-token", "id-token", "another-client", "no-token-use"],
 )
 def test_cognito_tokens_must_be_access_tokens_for_this_client(
-    client: TestClient,
+    settings: Settings,
+    mock_database: Database,
     issuer: StandInIssuer,
-    monkeypatch: pytest.MonkeyPatch,
     claims: dict[str, str],
     accepted: bool,
 ) -> None:
-    monkeypatch.setenv("AUTH_PROVIDER", "cognito")
-    get_settings.cache_clear()
     token = issuer.token(None, groups=["staff"], **claims)
 
-    response = client.get("/api/courses", headers=bearer(token))
+    with client_with(settings, mock_database, auth_provider="cognito") as client:
+        response = client.get("/api/courses", headers=bearer(token))
 
     assert response.status_code == (200 if accepted else 401)
 
@@ -283,7 +297,7 @@ def staff_token(issuer: StandInIssuer, kid: str = KEY_ID) -> str:
     return issuer.token(AUDIENCE, kid=kid, groups=["staff"])
 
 
-def assert_provider_unavailable(response: httpx.Response) -> None:
+def assert_provider_unavailable(response: httpx.Response, settings: Settings) -> None:
     assert response.status_code == 503
-    assert response.headers["retry-after"] == str(get_settings().retry_after_seconds)
+    assert response.headers["retry-after"] == str(settings.retry_after_seconds)
     assert response.json()["type"] == "/problems/identity-provider-unavailable"

@@ -3,17 +3,17 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from api_core.app import create_local_app
-from api_core.settings import get_settings
+from api_core.database import Database
+from api_core.settings import Settings
+from tests.support.settings import changed
+from tests.unit.conftest import local_client
 
 ALLOWED = "https://records.example.org"
 
 
 @pytest.fixture
-def cors_client(monkeypatch: pytest.MonkeyPatch) -> TestClient:
-    monkeypatch.setenv("CORS_ORIGINS", f'["{ALLOWED}"]')
-    get_settings.cache_clear()
-    return TestClient(create_local_app())
+def cors_client(settings: Settings, mock_database: Database) -> TestClient:
+    return local_client(changed(settings, cors_origins=[ALLOWED]), mock_database)
 
 
 def preflight(client: TestClient, origin: str) -> dict[str, str]:

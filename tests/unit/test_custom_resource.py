@@ -51,7 +51,7 @@ def answer(
     context: FakeLambdaContext,
 ) -> Answer:
     event = custom_resource_event(request_type, server)
-    custom_resource_handler(action)(event, context)
+    custom_resource_handler(action, "INFO")(event, context)
     (only,) = server.answers
     assert only.path == response_path(event)
     return only
@@ -84,7 +84,7 @@ def test_custom_resource_update_runs_the_action_and_keeps_the_physical_resource_
     event = custom_resource_event("Update", server)
     # Whatever an earlier answer named it: a new id would make it a replacement.
     event["PhysicalResourceId"] = "student-records-DatabaseMigration-1QW2E3R4T5Y6"
-    custom_resource_handler(action)(event, context)
+    custom_resource_handler(action, "INFO")(event, context)
     put = server.answers[0].json()
     assert action.calls == 1
     assert put["Status"] == "SUCCESS"
@@ -112,7 +112,7 @@ def test_custom_resource_rollback_to_older_code_does_not_run_the_action(
         event["OldResourceProperties"],
         event["ResourceProperties"],
     )
-    custom_resource_handler(action)(event, context)
+    custom_resource_handler(action, "INFO")(event, context)
     assert action.calls == 0
     assert server.answers[0].json()["Status"] == "SUCCESS"
 
@@ -141,7 +141,7 @@ def test_custom_resource_action_still_running_at_the_deadline_answers_failed(
 
     started = time.monotonic()
     try:
-        custom_resource_handler(hang)(event, context)
+        custom_resource_handler(hang, "INFO")(event, context)
     finally:
         release.set()
     assert time.monotonic() - started < 3
@@ -156,7 +156,7 @@ def test_custom_resource_unknown_request_type_answers_failed(
     action = Action()
     event = custom_resource_event("Create", server)
     event["RequestType"] = "Replace"
-    custom_resource_handler(action)(event, context)
+    custom_resource_handler(action, "INFO")(event, context)
     assert action.calls == 0
     assert server.answers[0].json()["Status"] == "FAILED"
 
@@ -167,5 +167,5 @@ def test_custom_resource_refused_answer_fails_the_invocation_so_lambda_retries(
     with ResponseServer(status=403) as refusing:
         event = custom_resource_event("Create", refusing)
         with pytest.raises(urllib.error.HTTPError):
-            custom_resource_handler(Action())(event, context)
+            custom_resource_handler(Action(), "INFO")(event, context)
         assert len(refusing.answers) == 1

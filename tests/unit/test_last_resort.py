@@ -9,18 +9,17 @@ from fastapi.testclient import TestClient
 
 from api_core.app import create_local_app
 from api_core.database import get_database
-from api_core.settings import get_settings
+from api_core.settings import Settings
+from tests.support.settings import changed
 from tests.unit.test_bad_input import assert_problem
 
 ALLOWED = "https://records.example.org"
 
 
 @pytest.fixture
-def failing_client(monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+def failing_client(settings: Settings) -> Iterator[TestClient]:
     """CORS configured, and every route's database dependency failing unexpectedly."""
-    monkeypatch.setenv("CORS_ORIGINS", f'["{ALLOWED}"]')
-    get_settings.cache_clear()
-    app = create_local_app()
+    app = create_local_app(changed(settings, cors_origins=[ALLOWED]))
 
     async def broken_database() -> None:
         raise RuntimeError("a bug")

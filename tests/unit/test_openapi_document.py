@@ -9,11 +9,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api_core.app import create_local_app
+from api_core.settings import Settings
 from tests.support.builders import student_body
 
 
 def _schemas() -> dict[str, Any]:
-    components: dict[str, Any] = create_local_app().openapi()["components"]["schemas"]
+    components: dict[str, Any] = create_local_app(Settings()).openapi()["components"]["schemas"]
     return components
 
 
@@ -39,13 +40,15 @@ def test_patch_fields_that_can_be_cleared_offer_null(model: str, field: str) -> 
     assert {"type": "null"} in _schemas()[model]["properties"][field]["anyOf"]
 
 
-def test_every_cursor_the_document_allows_is_accepted(client: TestClient) -> None:
+def test_every_cursor_the_document_allows_is_accepted(
+    client: TestClient, settings: Settings
+) -> None:
     for _ in range(3):
         client.post("/api/students", json=student_body())
     first = client.get("/api/students", params={"limit": 1}).json()
     pattern = next(
         p["schema"]["anyOf"][0]["pattern"]
-        for p in create_local_app().openapi()["paths"]["/api/students"]["get"]["parameters"]
+        for p in create_local_app(settings).openapi()["paths"]["/api/students"]["get"]["parameters"]
         if p["name"] == "cursor"
     )
 
@@ -55,7 +58,7 @@ def test_every_cursor_the_document_allows_is_accepted(client: TestClient) -> Non
 
 
 def test_every_guarded_operation_documents_what_authentication_answers() -> None:
-    paths = create_local_app().openapi()["paths"]
+    paths = create_local_app(Settings()).openapi()["paths"]
     public = {"/api/health", "/api/auth/config"}
 
     for path, operations in paths.items():

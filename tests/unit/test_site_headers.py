@@ -6,8 +6,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api_core.app import create_local_app
-from api_core.settings import get_settings
+from api_core.settings import Settings
 from api_core.site_headers import HEADERS
+from tests.support.settings import changed
 
 
 @pytest.mark.parametrize("path", ["/", "/index.html", "/js/main.js", "/css/app.css"])
@@ -23,14 +24,11 @@ def test_the_pages_files_carry_the_security_headers(client: TestClient, path: st
 
 
 def test_the_sign_in_providers_token_endpoint_is_the_one_other_origin_the_page_may_call(
-    monkeypatch: pytest.MonkeyPatch,
+    settings: Settings,
 ) -> None:
-    monkeypatch.setenv(
-        "AUTH_TOKEN_URL", "https://records.auth.eu-west-1.amazoncognito.com/oauth2/token"
-    )
-    get_settings.cache_clear()
+    token_url = "https://records.auth.eu-west-1.amazoncognito.com/oauth2/token"
 
-    with TestClient(create_local_app()) as client:
+    with TestClient(create_local_app(changed(settings, auth_token_url=token_url))) as client:
         policy = client.get("/").headers["content-security-policy"]
 
     assert "connect-src 'self' https://records.auth.eu-west-1.amazoncognito.com;" in policy
