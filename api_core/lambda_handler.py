@@ -25,6 +25,7 @@ from api_core.lambda_events import (
     read_event,
 )
 from api_core.logs import configure_logging, invocation_fields, lambda_fields, write_line
+from api_core.metrics import RequestMetrics
 from api_core.process_loop import process_loop
 from api_core.resources import Resource
 from api_core.router import build_router
@@ -41,6 +42,7 @@ def make_handler(settings: Settings, *routers: APIRouter) -> LambdaHandler:
     warn_if_open(settings)
     process_loop()  # the loop Mangum runs every invocation on, and the client with it
     app = create_app(settings, routers)
+    metrics = RequestMetrics(settings.metrics_namespace)
     # lifespan="off": Mangum would otherwise run the app's startup and shutdown on
     # every invocation. Per-process work (client, indexes) happens lazily instead.
     # problem+json is text too: without it Mangum would base64-encode every error.
@@ -50,8 +52,9 @@ def make_handler(settings: Settings, *routers: APIRouter) -> LambdaHandler:
     def handler(event: Event, context: LambdaContext) -> dict[str, Any]:
         """Mangum's own steps, apart so that an event it cannot read is a 400, not a raise.
 
-        Never raises: each invocation returns a result and logs one line. Every line
-        logged meanwhile carries the invocation's ids (api_core/logs.py).
+        Never raises: each invocation returns a result and writes one line, which is
+        also its metrics (api_core/metrics.py). Every line logged meanwhile carries
+        the invocation's ids (api_core/logs.py).
         """
         nonlocal cold_start
         started, cold, cold_start = time.perf_counter(), cold_start, False
@@ -74,12 +77,14 @@ def make_handler(settings: Settings, *routers: APIRouter) -> LambdaHandler:
                 # The app answers its own errors; this is Mangum or the event loop failing.
                 level, failure = logging.ERROR, error
                 response = problem_result(event, ApiError())
-        fields["status"] = response["statusCode"]
-        fields["duration_ms"] = round((time.perf_counter() - started) * 1000, 2)
+        status = response["statusCode"]
+        duration_ms = round((time.perf_counter() - started) * 1000, 2)
+        fields["status"], fields["duration_ms"] = status, duration_ms
+        fields.update(metrics.members(fields["function_name"], status, duration_ms, cold))
         if failure is not None:
             fields["exception"] = "".join(format_exception(failure)).rstrip()
-        if logger.isEnabledFor(level):
-            write_line(log, logger.name, level, "request", fields)
+        # Written whatever LOG_LEVEL says: the line carries the request's metrics.
+        write_line(log, logger.name, level, "request", fields)
         return response
 
     return handler

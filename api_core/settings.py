@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     # Origins allowed to call the API from a browser; empty means same-origin only.
     cors_origins: list[str] = []
     log_level: str = "INFO"
+    # CloudWatch namespace of the request metrics (api_core/metrics.py); the template
+    # gives each stack its own name, so two stacks' metrics never mix.
+    metrics_namespace: str = Field(default="StudentRecords", min_length=1, max_length=255)
 
     # Bulk import (api_core/imports/): rows applied per batch, and the largest file
     # the local upload takes.

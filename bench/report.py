@@ -169,7 +169,7 @@ def summary(results: dict[str, Any]) -> list[str]:
     students = warm["students"]
     lines.append(
         f"| warm p50 of the students GET-by-id within {WARM_TARGET}x of (b), production path "
-        "(authentication and request line on) | "
+        "(authentication, request line and metrics on) | "
         f"{students['round_ratio_median']:.2f}x (95% CI {students['round_ratio_low']:.2f}–"
         f"{students['round_ratio_high']:.2f}x over {int(warm['_meta']['rounds'])} rounds); "
         + ", ".join(f"{f} {warm[f]['round_ratio_median']:.2f}x" for f in warm_functions)

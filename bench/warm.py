@@ -8,9 +8,9 @@ reports p50/p99 and the ratio of each of our functions to the bare framework (b)
 
 Our functions run their production path: authentication as deployed (AUTH_MODE=
 gateway, the event carrying a reader's claims as API Gateway's JWT authorizer
-passes them), and their JSON line per request, written to /dev/null (formatting
-and the write are measured; no reader is). (a) and (b) log nothing and ignore the
-claims.
+passes them), and their JSON line per request with its metrics (EMF), written to
+/dev/null (formatting and the write are measured; no reader is). (a) and (b) log
+nothing and ignore the claims.
 
 The ratio's spread: each round gives a p50 per handler and so a ratio per round;
 the report gives the median of those and its 95% confidence interval (order
@@ -187,8 +187,8 @@ def report(results: dict[str, dict[str, float]]) -> str:
     lines = [
         f"Warm GET-by-id, {int(meta['invocations_per_handler'])} invocations per handler in "
         f"{int(meta.get('rounds', 0))} interleaved rounds, Python {sys.version.split()[0]}. "
-        "Ours: AUTH_MODE=gateway with a reader's claims, the request line written "
-        "(to /dev/null).",
+        "Ours: AUTH_MODE=gateway with a reader's claims, the request line and its "
+        "metrics written (to /dev/null).",
         "",
         "| handler | p50 ms | p99 ms | p50 / (b) | per round: median, 95% CI | p99 / (b) "
         "| connections opened per 1,000 |",

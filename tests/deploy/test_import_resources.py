@@ -195,7 +195,7 @@ def test_an_alarm_fires_when_either_dead_letter_queue_holds_a_message(
     deploy: Deploys, email: str
 ) -> None:
     cloudformation = deploy(AlarmEmail=email)
-    (alarm,) = resources(cloudformation, "AWS::CloudWatch::Alarm").values()
+    alarm = resources(cloudformation, "AWS::CloudWatch::Alarm")["ImportDeadLettersAlarm"]
 
     watched = {
         metric["Id"]: metric["MetricStat"]["Metric"]
@@ -218,8 +218,8 @@ def test_an_alarm_fires_when_either_dead_letter_queue_holds_a_message(
     assert alarm["Threshold"] == 1 and alarm["TreatMissingData"] == "notBreaching"
     topics = resources(cloudformation, "AWS::SNS::Topic")
     if email:
-        assert alarm["AlarmActions"] == [{"Ref": "ImportAlarmTopic"}]
-        assert topics["ImportAlarmTopic"]["Subscription"] == [
+        assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+        assert topics["AlarmTopic"]["Subscription"] == [
             {"Protocol": "email", "Endpoint": {"Ref": "AlarmEmail"}}
         ]
     else:
