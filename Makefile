@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 REPO_ROOT := $(dir $(abspath $(firstword $(MAKEFILE_LIST))))
 
-.PHONY: help run seed test check lint typecheck lock bench clean
+.PHONY: help run reset seed test check lint typecheck lock bench clean
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 20
@@ -86,6 +86,16 @@ run: $(BIN)/.installed  ## serve the API, its docs and the page (an embedded dat
 	$(BIN)/python -m api_core.migrate || { echo "make run: the deploy step failed (see above)" >&2; exit 1; }; \
 	$(UVICORN) & \
 	wait $$!
+
+# The embedded database holds a lock on DATA_DIR/WiredTiger.lock while it runs.
+reset:  ## delete the embedded database's data (DATA_DIR); refuses while make run uses it
+	@if [ -f $(DATA_DIR)/WiredTiger.lock ] && ! $(PYTHON) -c 'import fcntl, sys; \
+		fcntl.lockf(open(sys.argv[1], "a"), fcntl.LOCK_EX | fcntl.LOCK_NB)' \
+		$(DATA_DIR)/WiredTiger.lock 2>/dev/null; then \
+		echo "make reset: $(DATA_DIR)/ is in use by a make run: stop it first" >&2; exit 1; \
+	fi
+	@rm -rf $(DATA_DIR) $(EMBEDDED_DB_LOG)
+	@echo "make reset: $(DATA_DIR)/ removed; the next make run starts with no data"
 
 # A demo school through the importer: about 500 students (names in many languages), 40
 # courses and 2,000 enrollments over three terms, generated the same every time by

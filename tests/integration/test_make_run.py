@@ -99,3 +99,35 @@ def _wait_for_health(url: str, process: subprocess.Popen[str]) -> int:
                 continue
             raise AssertionError(f"make run exited with {process.returncode}") from None
     raise AssertionError("make run never served /api/health")
+
+
+def make_reset(data_dir: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["make", "--no-print-directory", "reset", f"DATA_DIR={data_dir}"],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k != "MAKEFLAGS"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_make_reset_refuses_while_a_database_holds_the_data_directory(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with WireServer(None, data):  # a running `make run`'s database
+        result = make_reset(data)
+
+        assert result.returncode != 0
+        assert f"make reset: {data}/ is in use by a make run" in result.stderr
+        assert (data / "WiredTiger.lock").exists()
+
+
+def test_make_reset_removes_the_data_of_a_stopped_database(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with WireServer(None, data):
+        pass
+
+    result = make_reset(data)
+
+    assert result.returncode == 0, result.stderr
+    assert not data.exists()
