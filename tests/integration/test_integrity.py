@@ -94,6 +94,8 @@ def orphans(database: Any) -> list[dict[str, Any]]:
     ]
 
 
+# 200 trials of five racing requests: minutes on a loaded machine.
+@pytest.mark.timeout(900)
 @pytest.mark.parametrize("doomed", ["students", "courses"])
 def test_racing_creates_and_deletes_leave_no_orphan(
     app_server: AppServer, wire_server: WireServer, database_name: str, doomed: str
