@@ -63,7 +63,7 @@ run: $(BIN)/.installed  ## serve the API, its docs and the page (an embedded dat
 		echo "make run: the database at MONGODB_URI did not answer (see above)" >&2; exit 1; \
 	fi; \
 	mkdir -p $(DATA_DIR); \
-	db_port=$$($(BIN)/python -c 'from tests.support.wire_server import free_port; print(free_port())'); \
+	db_port=$$($(BIN)/python -c 'from api_core.devtools.wire_server import free_port; print(free_port())'); \
 	$(BIN)/secantusd-py --host 127.0.0.1 --port $$db_port --storage-path $(DATA_DIR) \
 		--log-level WARNING $(EMBEDDED_DB_OPTIONS) > $(EMBEDDED_DB_LOG) 2>&1 & \
 	db_pid=$$!; \
@@ -89,7 +89,7 @@ run: $(BIN)/.installed  ## serve the API, its docs and the page (an embedded dat
 
 # A demo school through the importer: about 500 students (names in many languages), 40
 # courses and 2,000 enrollments over three terms, generated the same every time by
-# tests/support/demo_school.py, then imported by `python -m api_core.imports` in the order
+# api_core/devtools/demo_school.py, then imported by `python -m api_core.imports` in the order
 # students, courses, enrollments. Into MONGODB_URI (and MONGODB_DB): while `make run`
 # runs, the URI it printed. It starts nothing; running it again changes nothing.
 SEED_OPTIONS ?=
@@ -100,7 +100,7 @@ seed: $(BIN)/.installed  ## load a demo school into MONGODB_URI through the impo
 		exit 2; \
 	fi
 	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
-	$(BIN)/python -m tests.support.demo_school "$$dir" $(SEED_OPTIONS) && \
+	$(BIN)/python -m api_core.devtools.demo_school "$$dir" $(SEED_OPTIONS) && \
 	$(BIN)/python -m api_core.migrate && \
 	for kind in students courses enrollments; do \
 		$(BIN)/python -m api_core.imports $$kind "$$dir/$$kind.csv" || exit 1; \
@@ -157,11 +157,13 @@ $(NODE_TOOLS): .ci/node/package-lock.json
 LAMBDA_PYTHON ?= python3.12
 LAMBDA_PLATFORM := --python-platform x86_64-manylinux2014 --python-version 3.12
 
-# The import functions get the whole of api_core/; the others leave api_core/imports/
-# out, as they never import it. boto3 is in no package: Lambda's runtime has it.
+# The import functions get api_core/; the others leave api_core/imports/ out, as they
+# never import it. None gets api_core/devtools/, the development harness (the app never
+# imports it). boto3 is in no package: Lambda's runtime has it.
 define lambda-function
 	mkdir -p "$(ARTIFACTS_DIR)/functions"
-	cd $(REPO_ROOT) && find api_core -name '*.py' $(2) -exec cp --parents {} "$(ARTIFACTS_DIR)" \;
+	cd $(REPO_ROOT) && find api_core -name '*.py' -not -path 'api_core/devtools/*' $(2) \
+		-exec cp --parents {} "$(ARTIFACTS_DIR)" \;
 	cp $(REPO_ROOT)functions/__init__.py $(REPO_ROOT)functions/$(1).py "$(ARTIFACTS_DIR)/functions/"
 endef
 WITHOUT_IMPORTS := -not -path 'api_core/imports/*'

@@ -13,11 +13,11 @@ import time
 import pytest
 from pymongo.errors import PyMongoError
 
+from api_core.devtools.loops import run_in_own_loop
+from api_core.devtools.wire_server import WireServer
 from api_core.migrate import migrate_configured_database
 from api_core.settings import Settings
 from tests.support.fault_proxy import FaultProxy, Mode
-from tests.support.loops import run_in_own_loop
-from tests.support.wire_server import WireServer
 
 BUDGET_MS = 1000
 FAULTS: tuple[Mode, ...] = ("hang", "blackhole", "refuse", "delay")

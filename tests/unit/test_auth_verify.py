@@ -15,12 +15,12 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from fastapi.testclient import TestClient
 
 from api_core.database import Database
+from api_core.devtools.builders import course_body
+from api_core.devtools.loops import run_in_own_loop
+from api_core.devtools.oidc_issuer import KEY_ID, StandInIssuer
+from api_core.devtools.settings import changed
+from api_core.devtools.wire_server import free_port
 from api_core.settings import Settings
-from tests.support.builders import course_body
-from tests.support.loops import run_in_own_loop
-from tests.support.oidc_issuer import KEY_ID, StandInIssuer
-from tests.support.settings import changed
-from tests.support.wire_server import free_port
 from tests.unit.conftest import local_client
 
 AUDIENCE = "student-records-web"
