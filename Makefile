@@ -30,9 +30,19 @@ $(UV_VENV)/.uv-$(UV_VERSION):
 	$(UV_VENV)/bin/pip install --quiet uv==$(UV_VERSION)
 	touch $@
 
-# .venv holds exactly what uv.lock pins for the dev extras, with the project installed
-# editable; it is synced again when pyproject.toml or uv.lock changes. --locked fails
-# when pyproject.toml has changed and uv.lock has not: run `make lock`.
+# .venv holds what uv.lock pins, with the project installed editable, and is synced
+# again when pyproject.toml or uv.lock changes. `make run` and `make seed` need only the
+# runtime dependencies and the `run` extra (uvicorn, the embedded database); `make test`
+# and the other tools need the `dev` extra, which holds `run` too. The run sync is
+# --inexact: it adds what is missing and removes nothing, so `make run` after `make test`
+# keeps the test tools and going back and forth installs nothing. The dev sync is exact
+# (a superset of run's, so it removes nothing `make run` needs). --locked fails when
+# pyproject.toml has changed and uv.lock has not: run `make lock`.
+RUN_INSTALLED := $(BIN)/.installed-run
+$(RUN_INSTALLED): pyproject.toml uv.lock | $(UV_VENV)/.uv-$(UV_VERSION)
+	$(UV) sync --locked --inexact --extra run --python $(PYTHON)
+	touch $@
+
 $(BIN)/.installed: pyproject.toml uv.lock | $(UV_VENV)/.uv-$(UV_VERSION)
 	$(UV) sync --locked --extra dev --python $(PYTHON)
 	touch $@
@@ -53,7 +63,7 @@ EMBEDDED_DB_OPTIONS := --sync-on-commit
 DATA_DIR ?= .data
 EMBEDDED_DB_LOG = $(DATA_DIR).log
 UVICORN := $(BIN)/uvicorn api_core.app:app --reload --reload-dir api_core --host $(HOST) --port $(PORT)
-run: $(BIN)/.installed  ## serve the API, its docs and the page (an embedded database unless MONGODB_URI)
+run: $(RUN_INSTALLED)  ## serve the API, its docs and the page (an embedded database unless MONGODB_URI)
 	@export AUTH_MODE=$${AUTH_MODE:-off}; \
 	$(BIN)/python -c 'import socket, sys; socket.create_server((sys.argv[1], int(sys.argv[2])))' \
 		$(HOST) $(PORT) 2>/dev/null || { \
@@ -93,7 +103,7 @@ run: $(BIN)/.installed  ## serve the API, its docs and the page (an embedded dat
 # students, courses, enrollments. Into MONGODB_URI (and MONGODB_DB): while `make run`
 # runs, the URI it printed. It starts nothing; running it again changes nothing.
 SEED_OPTIONS ?=
-seed: $(BIN)/.installed  ## load a demo school into MONGODB_URI through the importer
+seed: $(RUN_INSTALLED)  ## load a demo school into MONGODB_URI through the importer
 	@if [ -z "$$MONGODB_URI" ]; then \
 		echo "make seed: set MONGODB_URI to the database to fill; \`make run\` prints the" \
 			"embedded database's: MONGODB_URI=mongodb://127.0.0.1:PORT make seed" >&2; \
