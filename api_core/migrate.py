@@ -15,14 +15,18 @@ import asyncio
 import logging
 
 import pymongo
+from pymongo import AsyncMongoClient
+from pymongo.errors import OperationFailure
 
-from api_core.database import Database, create_client
+from api_core.database import Database, Document, create_client
 from api_core.references import claim_existing_references
 from api_core.resources import ALL_RESOURCES
-from api_core.settings import Settings, get_settings
+from api_core.settings import Settings, database_name, get_settings
 
 # Building an index on a large collection takes a while; a server that hangs does not.
 DEADLINE_SECONDS = 300
+# The default database before the app's name gave it (Settings.mongodb_db).
+FORMER_DEFAULT_DATABASE = "school"
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +42,40 @@ async def ensure_indexes(database: Database) -> None:
             await database[resource.collection].create_indexes(list(resource.all_indexes))
 
 
+class RecordsElsewhere(RuntimeError):
+    """Raised when the database the app's name gives is empty and the former default
+    database holds records: serving would show an empty app."""
+
+
+async def refuse_to_leave_records_behind(
+    client: AsyncMongoClient[Document], settings: Settings
+) -> None:
+    """Stop a deploy that would move an unconfigured install to an empty database.
+
+    Without MONGODB_DB the database was "school"; it is now named after APP_NAME.
+    """
+    name = settings.mongodb_db
+    if name != database_name(settings.app_name) or name == FORMER_DEFAULT_DATABASE:
+        return
+    ours = {resource.collection for resource in ALL_RESOURCES}
+    if ours & set(await client[name].list_collection_names()):
+        return
+    former = client[FORMER_DEFAULT_DATABASE]
+    try:
+        found = ours & set(await former.list_collection_names())
+        held = [c for c in sorted(found) if await former[c].find_one({}, {"_id": 1})]
+    except OperationFailure:  # not allowed to look there, so not where our records are
+        return
+    if held:
+        raise RecordsElsewhere(
+            f"database {name!r} (the default from APP_NAME) is empty, but "
+            f"{FORMER_DEFAULT_DATABASE!r}, the default before APP_NAME, holds records "
+            f"({', '.join(held)}): set MONGODB_DB={FORMER_DEFAULT_DATABASE} (template: "
+            f"MongoDbName={FORMER_DEFAULT_DATABASE}) to keep using them, or drop that "
+            "database to start afresh"
+        )
+
+
 async def migrate_configured_database(settings: Settings) -> None:
     client = create_client(settings)
     database = client[settings.mongodb_db]
@@ -47,6 +85,7 @@ async def migrate_configured_database(settings: Settings) -> None:
         # the usual budget first: an unreachable one fails in seconds, not minutes.
         with pymongo.timeout(settings.mongodb_timeout_ms / 1000):
             await database.command("ping")
+            await refuse_to_leave_records_behind(client, settings)
         with pymongo.timeout(DEADLINE_SECONDS):
             await migrate(database)
     finally:
@@ -64,7 +103,10 @@ def migrate_from_environment() -> None:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    migrate_from_environment()
+    try:
+        migrate_from_environment()
+    except RecordsElsewhere as error:
+        raise SystemExit(f"python -m api_core.migrate: {error}") from None
 
 
 if __name__ == "__main__":

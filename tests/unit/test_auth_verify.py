@@ -129,7 +129,10 @@ def test_health_docs_and_frontend_need_no_token(client: TestClient) -> None:
 
 def test_auth_config_reports_disabled_when_off(settings: Settings, mock_database: Database) -> None:
     with client_with(settings, mock_database, auth_mode="off") as client:
-        assert client.get("/api/auth/config").json() == {"enabled": False}
+        assert client.get("/api/auth/config").json() == {
+            "enabled": False,
+            "app_name": "Student records",
+        }
         assert client.post("/api/courses", json=course_body()).status_code == 201
 
 
