@@ -30,9 +30,19 @@ $(UV_VENV)/.uv-$(UV_VERSION):
 	$(UV_VENV)/bin/pip install --quiet uv==$(UV_VERSION)
 	touch $@
 
-# .venv holds exactly what uv.lock pins for the dev extras, with the project installed
-# editable; it is synced again when pyproject.toml or uv.lock changes. --locked fails
-# when pyproject.toml has changed and uv.lock has not: run `make lock`.
+# .venv holds what uv.lock pins, with the project installed editable, and is synced
+# again when pyproject.toml or uv.lock changes. `make run` and `make seed` need only the
+# runtime dependencies and the `run` extra (uvicorn, the embedded database); `make test`
+# and the other tools need the `dev` extra, which holds `run` too. The run sync is
+# --inexact: it adds what is missing and removes nothing, so `make run` after `make test`
+# keeps the test tools and going back and forth installs nothing. The dev sync is exact
+# (a superset of run's, so it removes nothing `make run` needs). --locked fails when
+# pyproject.toml has changed and uv.lock has not: run `make lock`.
+RUN_INSTALLED := $(BIN)/.installed-run
+$(RUN_INSTALLED): pyproject.toml uv.lock | $(UV_VENV)/.uv-$(UV_VERSION)
+	$(UV) sync --locked --inexact --extra run --python $(PYTHON)
+	touch $@
+
 $(BIN)/.installed: pyproject.toml uv.lock | $(UV_VENV)/.uv-$(UV_VERSION)
 	$(UV) sync --locked --extra dev --python $(PYTHON)
 	touch $@
@@ -53,7 +63,7 @@ EMBEDDED_DB_OPTIONS := --sync-on-commit
 DATA_DIR ?= .data
 EMBEDDED_DB_LOG = $(DATA_DIR).log
 UVICORN := $(BIN)/uvicorn api_core.app:app --reload --reload-dir api_core --host $(HOST) --port $(PORT)
-run: $(BIN)/.installed  ## serve the API, its docs and the page (an embedded database unless MONGODB_URI)
+run: $(RUN_INSTALLED)  ## serve the API, its docs and the page (an embedded database unless MONGODB_URI)
 	@export AUTH_MODE=$${AUTH_MODE:-off}; \
 	$(BIN)/python -c 'import socket, sys; socket.create_server((sys.argv[1], int(sys.argv[2])))' \
 		$(HOST) $(PORT) 2>/dev/null || { \
@@ -63,7 +73,7 @@ run: $(BIN)/.installed  ## serve the API, its docs and the page (an embedded dat
 		echo "make run: the database at MONGODB_URI did not answer (see above)" >&2; exit 1; \
 	fi; \
 	mkdir -p $(DATA_DIR); \
-	db_port=$$($(BIN)/python -c 'from tests.support.wire_server import free_port; print(free_port())'); \
+	db_port=$$($(BIN)/python -c 'from api_core.devtools.wire_server import free_port; print(free_port())'); \
 	$(BIN)/secantusd-py --host 127.0.0.1 --port $$db_port --storage-path $(DATA_DIR) \
 		--log-level WARNING $(EMBEDDED_DB_OPTIONS) > $(EMBEDDED_DB_LOG) 2>&1 & \
 	db_pid=$$!; \
@@ -99,18 +109,18 @@ reset:  ## delete the embedded database's data (DATA_DIR); refuses while make ru
 
 # A demo school through the importer: about 500 students (names in many languages), 40
 # courses and 2,000 enrollments over three terms, generated the same every time by
-# tests/support/demo_school.py, then imported by `python -m api_core.imports` in the order
+# api_core/devtools/demo_school.py, then imported by `python -m api_core.imports` in the order
 # students, courses, enrollments. Into MONGODB_URI (and MONGODB_DB): while `make run`
 # runs, the URI it printed. It starts nothing; running it again changes nothing.
 SEED_OPTIONS ?=
-seed: $(BIN)/.installed  ## load a demo school into MONGODB_URI through the importer
+seed: $(RUN_INSTALLED)  ## load a demo school into MONGODB_URI through the importer
 	@if [ -z "$$MONGODB_URI" ]; then \
 		echo "make seed: set MONGODB_URI to the database to fill; \`make run\` prints the" \
 			"embedded database's: MONGODB_URI=mongodb://127.0.0.1:PORT make seed" >&2; \
 		exit 2; \
 	fi
 	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
-	$(BIN)/python -m tests.support.demo_school "$$dir" $(SEED_OPTIONS) && \
+	$(BIN)/python -m api_core.devtools.demo_school "$$dir" $(SEED_OPTIONS) && \
 	$(BIN)/python -m api_core.migrate && \
 	for kind in students courses enrollments; do \
 		$(BIN)/python -m api_core.imports $$kind "$$dir/$$kind.csv" || exit 1; \
@@ -167,11 +177,13 @@ $(NODE_TOOLS): .ci/node/package-lock.json
 LAMBDA_PYTHON ?= python3.12
 LAMBDA_PLATFORM := --python-platform x86_64-manylinux2014 --python-version 3.12
 
-# The import functions get the whole of api_core/; the others leave api_core/imports/
-# out, as they never import it. boto3 is in no package: Lambda's runtime has it.
+# The import functions get api_core/; the others leave api_core/imports/ out, as they
+# never import it. None gets api_core/devtools/, the development harness (the app never
+# imports it). boto3 is in no package: Lambda's runtime has it.
 define lambda-function
 	mkdir -p "$(ARTIFACTS_DIR)/functions"
-	cd $(REPO_ROOT) && find api_core -name '*.py' $(2) -exec cp --parents {} "$(ARTIFACTS_DIR)" \;
+	cd $(REPO_ROOT) && find api_core -name '*.py' -not -path 'api_core/devtools/*' $(2) \
+		-exec cp --parents {} "$(ARTIFACTS_DIR)" \;
 	cp $(REPO_ROOT)functions/__init__.py $(REPO_ROOT)functions/$(1).py "$(ARTIFACTS_DIR)/functions/"
 endef
 WITHOUT_IMPORTS := -not -path 'api_core/imports/*'

@@ -251,14 +251,16 @@ def _operations(document: Mapping[str, Any]) -> list[dict[str, Any]]:
 config_router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 
-@config_router.get("/config", summary="How the frontend signs in")
+@config_router.get("/config", summary="How the frontend signs in, and the app's name")
 async def auth_config(request: Request) -> dict[str, Any]:
-    """Public. `enabled` is false when the API runs without authentication."""
+    """Public. `enabled` is false when the API runs without authentication; `app_name`
+    is what the page calls itself (APP_NAME)."""
     settings = settings_of(request)
     if settings.auth_mode == "off":
-        return {"enabled": False}
+        return {"enabled": False, "app_name": settings.app_name}
     return {
         "enabled": True,
+        "app_name": settings.app_name,
         "client_id": settings.auth_client_id,
         "authorize_url": settings.auth_authorize_url,
         "token_url": settings.auth_token_url,

@@ -9,6 +9,7 @@ Only the local app serves docs; the Lambda functions do not.
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 
@@ -26,7 +27,7 @@ _PAGE = f"""<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>Student records API: docs</title>
+<title>{{title}}: docs</title>
 <link rel="stylesheet" href="{ASSETS_URL}/swagger-ui.css">
 </head>
 <body>
@@ -49,15 +50,16 @@ _START = f"""SwaggerUIBundle({{
 def add_docs(app: FastAPI) -> None:
     try:
         import fastapi_offline
-    except ImportError:  # a development dependency: installed by make run and make test
+    except ImportError:  # the run extra: installed by make run and make test, not on Lambda
         logger.warning("no API docs: fastapi-offline is not installed")
         return
     assets = Path(fastapi_offline.__file__).parent / "static"
     app.mount(ASSETS_URL, StaticFiles(directory=assets), name="docs-assets")
+    page = _PAGE.replace("{title}", html.escape(app.title))
 
     @app.get(DOCS_URL, include_in_schema=False)
     async def docs() -> HTMLResponse:
-        return HTMLResponse(_PAGE)
+        return HTMLResponse(page)
 
     @app.get(f"{DOCS_URL}/start.js", include_in_schema=False)
     async def start() -> Response:

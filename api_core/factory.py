@@ -28,7 +28,7 @@ def create_app(
     settings: Settings, routers: Iterable[APIRouter], *, with_docs: bool = False
 ) -> FastAPI:
     app = FastAPI(
-        title="Student records API",
+        title=f"{settings.app_name} API",
         version="1.0.0",
         docs_url=None,  # api_core/docs.py serves them without a CDN
         redoc_url=None,

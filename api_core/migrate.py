@@ -15,11 +15,13 @@ import asyncio
 import logging
 
 import pymongo
+from pymongo import AsyncMongoClient
+from pymongo.errors import OperationFailure
 
-from api_core.database import Database, create_client
+from api_core.database import Database, Document, create_client
 from api_core.references import claim_existing_references
 from api_core.resources import ALL_RESOURCES
-from api_core.settings import Settings, get_settings
+from api_core.settings import DATABASE, Settings, database_name, get_settings
 
 # Building an index on a large collection takes a while; a server that hangs does not.
 DEADLINE_SECONDS = 300
@@ -38,6 +40,40 @@ async def ensure_indexes(database: Database) -> None:
             await database[resource.collection].create_indexes(list(resource.all_indexes))
 
 
+class RecordsElsewhere(RuntimeError):
+    """Raised when the database a new APP_NAME gives is empty and the default database
+    holds records: serving would show an empty app."""
+
+
+async def refuse_to_leave_records_behind(
+    client: AsyncMongoClient[Document], settings: Settings
+) -> None:
+    """Stop a deploy that would move an install to an empty database by renaming it.
+
+    Without MONGODB_DB, an app renamed by APP_NAME gets a database named after it.
+    """
+    name = settings.mongodb_db
+    if name != database_name(settings.app_name) or name == DATABASE:
+        return
+    ours = {resource.collection for resource in ALL_RESOURCES}
+    if ours & set(await client[name].list_collection_names()):
+        return
+    former = client[DATABASE]
+    try:
+        found = ours & set(await former.list_collection_names())
+        held = [c for c in sorted(found) if await former[c].find_one({}, {"_id": 1})]
+    except OperationFailure:  # not allowed to look there, so not where our records are
+        return
+    if held:
+        raise RecordsElsewhere(
+            f"database {name!r} (the default from APP_NAME) is empty, but "
+            f"{DATABASE!r}, the default database, holds records "
+            f"({', '.join(held)}): set MONGODB_DB={DATABASE} (template: "
+            f"MongoDbName={DATABASE}) to keep using them, or drop that "
+            "database to start afresh"
+        )
+
+
 async def migrate_configured_database(settings: Settings) -> None:
     client = create_client(settings)
     database = client[settings.mongodb_db]
@@ -47,6 +83,7 @@ async def migrate_configured_database(settings: Settings) -> None:
         # the usual budget first: an unreachable one fails in seconds, not minutes.
         with pymongo.timeout(settings.mongodb_timeout_ms / 1000):
             await database.command("ping")
+            await refuse_to_leave_records_behind(client, settings)
         with pymongo.timeout(DEADLINE_SECONDS):
             await migrate(database)
     finally:
@@ -64,7 +101,10 @@ def migrate_from_environment() -> None:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    migrate_from_environment()
+    try:
+        migrate_from_environment()
+    except RecordsElsewhere as error:
+        raise SystemExit(f"python -m api_core.migrate: {error}") from None
 
 
 if __name__ == "__main__":

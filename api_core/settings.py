@@ -7,8 +7,10 @@ dependencies, and configures each middleware with the values it needs.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from functools import lru_cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,11 +19,23 @@ if TYPE_CHECKING:
     from starlette.requests import HTTPConnection
 
 
+# The app's name, and the database it uses when MONGODB_DB is not set. A fork renames
+# both here. APP_NAME alone renames a running app, its database included: any other
+# name gives its own database (database_name). "school" is design.md's contract.
+APP_NAME = "Student records"
+DATABASE = "school"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
+    # The API's title, the page's branding (the page reads it from GET /api/auth/config)
+    # and, unless MONGODB_DB is set, the database's name.
+    app_name: str = Field(default=APP_NAME, min_length=1, max_length=60)
     mongodb_uri: str = "mongodb://127.0.0.1:27017"
-    mongodb_db: str = Field(default="school", min_length=1, max_length=63)
+    # Unset or empty: DATABASE for the app's own name, database_name(APP_NAME) for any
+    # other (api_core/migrate.py refuses to leave records behind in DATABASE then).
+    mongodb_db: str = Field(default="", min_length=1, max_length=63)
     # Every request's deadline for all of its database work together: finding the
     # server, connecting, every operation and every retry. pymongo's defaults (30 s
     # server selection, 20 s connect, no operation limit) outlast a function's
@@ -84,11 +98,28 @@ class Settings(BaseSettings):
     auth_logout_url: str = ""
     auth_scopes: str = "openid email profile"
 
+    @model_validator(mode="before")
+    @classmethod
+    def _database_named_after_the_app(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("mongodb_db"):
+            name = str(data.get("app_name") or APP_NAME)
+            return {**data, "mongodb_db": DATABASE if name == APP_NAME else database_name(name)}
+        return data
+
     @model_validator(mode="after")
     def _verify_mode_needs_issuer(self) -> Settings:
         if self.auth_mode == "verify" and not (self.auth_issuer and self.auth_audience):
             raise ValueError("AUTH_MODE=verify needs AUTH_ISSUER and AUTH_AUDIENCE")
         return self
+
+
+def database_name(app_name: str) -> str:
+    """The app's name as a MongoDB database name: "Library loans" -> "library_loans"."""
+    ascii_name = unicodedata.normalize("NFKD", app_name).encode("ascii", "ignore").decode()
+    name = re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")[:63]
+    if not name:
+        raise ValueError(f"APP_NAME {app_name!r} makes no database name: set MONGODB_DB")
+    return name
 
 
 @lru_cache(maxsize=1)

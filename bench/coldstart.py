@@ -22,9 +22,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from api_core.devtools.events import build_event
+from api_core.devtools.wire_server import WireServer
 from bench.common import ROOT, markdown_table, median, use_database
-from tests.support.events import build_event
-from tests.support.wire_server import WireServer
 
 CHILD = ROOT / "bench" / "_cold_child.py"
 # label -> (target understood by _cold_child.py, resource whose record it GETs)

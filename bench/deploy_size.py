@@ -43,8 +43,8 @@ def measure(directory: Path) -> dict[str, float]:
 def run() -> dict[str, Any]:
     if not SAM.exists():
         raise SystemExit(f"{SAM} is missing: run `make deploy-tools` first")
-    from tests.deploy.tools import lambda_python_env, load_template
-    from tests.deploy.tools import run as run_tool
+    from api_core.devtools.deploy_tools import lambda_python_env, load_template
+    from api_core.devtools.deploy_tools import run as run_tool
 
     template = load_template(ROOT / "template.yaml")
     runtime = template["Globals"]["Function"]["Runtime"]

@@ -23,10 +23,10 @@ from typing import Any
 
 from pymongo import MongoClient
 
+from api_core.devtools.builders import student_body
+from api_core.devtools.invoke import invoke
+from api_core.devtools.wire_server import WireServer, embedded_db_options
 from bench.common import ROOT, markdown_table, run_cli, use_database
-from tests.support.builders import student_body
-from tests.support.invoke import invoke
-from tests.support.wire_server import WireServer, embedded_db_options
 
 CRASH_BURST = 60
 

@@ -4,7 +4,7 @@ the batch size that imports fastest.
     .venv/bin/python -m bench.imports [--sizes 10000 100000] [--rounds 3]
         [--large-rounds 1] [--batch-sizes 25 50 100 250 500] [--json FILE]
 
-A students file with 1% bad rows (tests/support/builders.py), each run on a
+A students file with 1% bad rows (api_core/devtools/builders.py), each run on a
 MongoDB-wire server of its own, started empty (the test server slows down as dropped
 data piles up in its files, which would tax whichever run came later):
 
@@ -36,10 +36,10 @@ from typing import Any
 
 from bson import ObjectId
 
+from api_core.devtools.builders import students_csv
+from api_core.devtools.wire_server import WireServer
 from api_core.settings import Settings
 from bench.common import ROOT, markdown_table
-from tests.support.builders import students_csv
-from tests.support.wire_server import WireServer
 
 BAD_EVERY = 100
 MESSAGES_PER_EVENT = 10  # the template's BatchSize
@@ -48,9 +48,9 @@ MESSAGES_PER_EVENT = 10  # the template's BatchSize
 def _use_database(server: WireServer) -> Settings:
     """Settings for a new, empty database with the API's indexes; the cached client dropped."""
     from api_core import database
+    from api_core.devtools.loops import run_in_own_loop
     from api_core.migrate import migrate_configured_database
     from api_core.process_loop import run
-    from tests.support.loops import run_in_own_loop
 
     settings = Settings(mongodb_uri=server.uri, mongodb_db=f"bench_imports_{uuid.uuid4().hex[:8]}")
     run(database.close_client())
@@ -110,10 +110,10 @@ def local_path(settings: Settings, content: bytes, rows: int, batch_size: int) -
 
 def _events(content: bytes, import_id: ObjectId, batch_size: int) -> tuple[list[Any], int, float]:
     """SQS events of the file's batches, how many batches, and seconds to cut them."""
+    from api_core.devtools.aws_events import sqs_event, sqs_record
     from api_core.imports import batches
     from api_core.imports.csv_rows import decoded, read_rows
     from api_core.imports.kinds import KINDS
-    from tests.support.aws_events import sqs_event, sqs_record
 
     kind = KINDS["students"]
     started = time.perf_counter()
@@ -133,9 +133,9 @@ def batch_function_path(
 ) -> tuple[float, float]:
     """Seconds for the batch function to apply every batch, and to cut them."""
     from api_core.database import database_for
+    from api_core.devtools.lambda_context import FakeLambdaContext
     from api_core.imports import batch_events, records
     from api_core.process_loop import run
-    from tests.support.lambda_context import FakeLambdaContext
 
     import_batch = batch_events.make_handler(settings)  # as functions/import_batch.py
     import_id = _new_import(settings)
@@ -182,7 +182,7 @@ def boto3_at_cold_start() -> dict[str, list[str]]:
     for module, path in functions.items():
         code = (
             "import json, sys\n"
-            "from tests.support.invoke import invoke\n"
+            "from api_core.devtools.invoke import invoke\n"
             f"from functions import {module}\n"
             f"invoke({module}.handler, 'GET', {path!r})\n"
             "print(json.dumps(sorted({'boto3', 'botocore'} & set(sys.modules))))"

@@ -13,10 +13,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from api_core.devtools.events import build_event
+from api_core.devtools.lambda_context import FakeLambdaContext
+from api_core.devtools.wire_server import WireServer
 from bench.common import use_database
-from tests.support.events import build_event
-from tests.support.lambda_context import FakeLambdaContext
-from tests.support.wire_server import WireServer
 
 
 def main() -> None:

@@ -21,13 +21,13 @@ from typing import Any
 
 from pymongo import MongoClient
 
+from api_core.devtools.events import build_event, response_json
+from api_core.devtools.lambda_context import FakeLambdaContext
+from api_core.devtools.settings import changed
+from api_core.devtools.shapes import recording, summarize
+from api_core.devtools.wire_server import WireServer
 from api_core.settings import Settings, get_settings
 from bench.common import markdown_table, median, student_bodies, student_documents, use_database
-from bench.shapes import recording, summarize
-from tests.support.events import build_event, response_json
-from tests.support.lambda_context import FakeLambdaContext
-from tests.support.settings import changed
-from tests.support.wire_server import WireServer
 
 DATABASE = "bench_scaling"
 PAGE = 20
@@ -211,7 +211,7 @@ def run(sizes: list[int], repetitions: int = 5) -> dict[str, Any]:
             timed_finds = recorder.finds[finds_before_timing:]
             explains = {}
             for find in timed_finds:
-                from bench.shapes import shape
+                from api_core.devtools.shapes import shape
 
                 if shape(find) not in explains:
                     explains[shape(find)] = _explain(client, find)

@@ -25,8 +25,8 @@ from typing import Any
 
 from pymongo import MongoClient
 
+from api_core.devtools.wire_server import HOST, WireServer, free_port
 from bench.common import ROOT, markdown_table, percentile, student_bodies, student_documents
-from tests.support.wire_server import HOST, WireServer, free_port
 
 DATABASE = "bench_server"
 MAX_REQUESTS = 200_000  # per level, a bound in case a level runs faster than expected

@@ -26,12 +26,12 @@ from typing import Any
 
 import httpx
 
+from api_core.devtools.app_server import AppServer
+from api_core.devtools.builders import student_body
+from api_core.devtools.events import build_event
+from api_core.devtools.lambda_context import FakeLambdaContext
+from api_core.devtools.wire_server import WireServer
 from bench.common import percentile, use_database
-from tests.support.app_server import AppServer
-from tests.support.builders import student_body
-from tests.support.events import build_event
-from tests.support.lambda_context import FakeLambdaContext
-from tests.support.wire_server import WireServer
 
 SEED_STUDENTS = 500
 MB = 1024 * 1024

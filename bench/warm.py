@@ -35,11 +35,11 @@ from typing import Any
 
 from pymongo import MongoClient
 
+from api_core.devtools.claims import CLIENT_ID, STAFF, STUDENT
+from api_core.devtools.events import build_event
+from api_core.devtools.lambda_context import FakeLambdaContext
+from api_core.devtools.wire_server import WireServer
 from bench.common import run_cli, use_database
-from tests.support.claims import CLIENT_ID, STAFF, STUDENT
-from tests.support.events import build_event
-from tests.support.lambda_context import FakeLambdaContext
-from tests.support.wire_server import WireServer
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 REFERENCE = "(b) bare FastAPI+Mangum"

@@ -22,10 +22,10 @@ a reader's claims in the event), log lines to /dev/null.
 import statistics
 from typing import Any
 
+from api_core.devtools.claims import STUDENT
+from api_core.devtools.events import build_event
+from api_core.devtools.wire_server import WireServer
 from bench.common import markdown_table, percentile, run_cli, use_database
-from tests.support.claims import STUDENT
-from tests.support.events import build_event
-from tests.support.wire_server import WireServer
 
 REFERENCE = "(b) bare FastAPI+Mangum"
 

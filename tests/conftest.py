@@ -14,14 +14,14 @@ from collections.abc import Iterator
 import pytest
 
 from api_core import database
+from api_core.devtools.aws import CREDENTIALS, FOREIGN, ImportStack, MotoServer, create_stack
+from api_core.devtools.lambda_context import FakeLambdaContext
+from api_core.devtools.loops import run_in_own_loop
+from api_core.devtools.settings import changed
+from api_core.devtools.wire_server import WireServer
 from api_core.migrate import migrate_configured_database
 from api_core.settings import Settings
-from tests.support.aws import CREDENTIALS, FOREIGN, ImportStack, MotoServer, create_stack
 from tests.support.functions import Handlers
-from tests.support.lambda_context import FakeLambdaContext
-from tests.support.loops import run_in_own_loop
-from tests.support.settings import changed
-from tests.support.wire_server import WireServer
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -6,6 +6,7 @@
 // the claims read here only choose what to show.
 
 import * as api from "./api.js";
+import { getAppName, pageTitle, setAppName } from "./brand.js";
 import { focus, h, icon, replace } from "./dom.js";
 import { describe } from "./messages.js";
 
@@ -37,6 +38,7 @@ export function canWrite() {
 export async function startAuth(main) {
   mainElement = main;
   config = await loadConfig();
+  setAppName(config.app_name);
   if (!config.enabled) return;
   document.body.dataset.auth = "signed-out";
 
@@ -204,8 +206,8 @@ function leave(notice) {
 /** `moveFocus`: after signing out or a refused token, start reading from the heading. */
 function showSignedOut(notice, { offer = true, moveFocus = false } = {}) {
   document.getElementById("account").hidden = true;
-  document.title = "Sign in · Student records";
-  const heading = h("h1", { class: "page-title", tabindex: "-1" }, "Sign in to see student records");
+  document.title = pageTitle("Sign in");
+  const heading = h("h1", { class: "page-title", tabindex: "-1" }, `Sign in to see ${getAppName().toLowerCase()}`);
   const button = h("button", { type: "button", class: "button button--primary", onclick: () => signIn(button) }, "Sign in");
   replace(
     mainElement,
@@ -215,7 +217,7 @@ function showSignedOut(notice, { offer = true, moveFocus = false } = {}) {
       h("div", { class: "signin__icon" }, icon("student")),
       heading,
       notice ? h("p", { class: "signin__notice", role: "alert" }, notice) : null,
-      h("p", { class: "signin__text" }, "Student records are private. Sign in with your university account to read them; staff can also add and change them."),
+      h("p", { class: "signin__text" }, "These records are private. Sign in with your account to read them; staff can also add and change them."),
       offer ? button : null,
     ),
   );

@@ -1,6 +1,7 @@
 // Hash routes, so the static host needs no rewrite rules: #/students, #/students/<id>,
 // #/courses, #/courses/<id>.
 
+import { pageTitle } from "./brand.js";
 import { STUDENTS, COURSES } from "./resources.js";
 import { renderList } from "./views/list.js";
 import { renderDetail } from "./views/detail.js";
@@ -45,7 +46,7 @@ function show(main, moveFocus) {
     if (route && link.dataset.section === route.section) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
-  document.title = `${route ? TITLES[route.section] : "Not found"} · Student records`;
+  document.title = pageTitle(route ? TITLES[route.section] : "Not found");
   if (route) cleanup = route.view(main, path.match(route.pattern), { query: params.q ?? "" }) ?? null;
   else renderNotFound(main);
   window.scrollTo(0, 0);

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench.shapes import check, declared_indexes
+from api_core.devtools.shapes import check, declared_indexes
 
 ROOT = Path(__file__).resolve().parents[2]
 

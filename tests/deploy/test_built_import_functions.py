@@ -2,7 +2,7 @@
 
 Each built package plus the layer, under the template's Python, with the environment
 a default deploy gives it and an unreachable database, fed the S3 and SQS events of
-tests/events: the file function ignores an object that is no import's file and
+api_core/devtools/events: the file function ignores an object that is no import's file and
 raises (for Lambda's retries) when it cannot reach the database; the batch function
 names every message as failed instead of raising. Neither loads boto3 on these
 paths, and nothing loads from outside the package, the layer and the standard
@@ -19,13 +19,13 @@ from typing import Any
 import pytest
 from bson import ObjectId
 
+from api_core.devtools.aws_events import s3_created_event, sqs_event, sqs_record
+from api_core.devtools.events import load_event
 from api_core.imports import batches, storage
 from api_core.imports.csv_rows import Row
 from tests.deploy.conftest import Deploys, SamBuild
 from tests.deploy.test_routes import UNREACHABLE_DATABASE, deployed_environment
 from tests.deploy.tools import run
-from tests.support.aws_events import s3_created_event, sqs_event, sqs_record
-from tests.support.events import load_event
 
 pytestmark = pytest.mark.deploy
 

@@ -22,6 +22,8 @@ import pytest
 from pymongo import MongoClient
 
 from api_core.custom_resource import RESPONSE_RESERVE_SECONDS
+from api_core.devtools.loops import run_in_own_loop
+from api_core.devtools.wire_server import WireServer, free_port
 from api_core.migrate import DEADLINE_SECONDS, migrate_configured_database
 from api_core.resources import ALL_RESOURCES
 from api_core.settings import Settings
@@ -35,8 +37,6 @@ from tests.support.custom_resource import (
     custom_resource_event,
     response_path,
 )
-from tests.support.loops import run_in_own_loop
-from tests.support.wire_server import WireServer, free_port
 
 pytestmark = pytest.mark.deploy
 

@@ -130,3 +130,16 @@ def test_connections_per_container_are_bounded_and_containers_can_be_capped(
         assert "ReservedConcurrentExecutions" not in uncapped["Resources"][logical_id]["Properties"]
         reserved = capped["Resources"][logical_id]["Properties"]["ReservedConcurrentExecutions"]
         assert reserved == {"Ref": parameter}, logical_id
+
+
+def test_template_default_database_is_the_apps_own(
+    template: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parameter = template["Parameters"]["MongoDbName"]
+    # What the functions see when a deploy leaves MongoDbName at its default.
+    monkeypatch.setenv("MONGODB_DB", str(parameter["Default"]))
+
+    assert Settings().mongodb_db == "school"
+    assert re.fullmatch(parameter["AllowedPattern"], "") and re.fullmatch(
+        parameter["AllowedPattern"], "school"
+    )

@@ -28,9 +28,9 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from tests.support.app_server import AppServer
-from tests.support.oidc_issuer import SignInClient, StandInIssuer
-from tests.support.wire_server import WireServer
+from api_core.devtools.app_server import AppServer
+from api_core.devtools.oidc_issuer import SignInClient, StandInIssuer
+from api_core.devtools.wire_server import WireServer
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output"

@@ -16,8 +16,8 @@ import httpx
 import pytest
 from playwright.sync_api import Locator, Page, Request, Route, expect
 
+from api_core.devtools.oidc_issuer import s256
 from tests.e2e.conftest import CLIENT_ID, OUTPUT, STAFF_CLAIM, AuthApp
-from tests.support.oidc_issuer import s256
 
 pytestmark = pytest.mark.e2e
 

@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 
+from api_core.devtools.builders import course_body, enrollment_body, student_body
+from api_core.devtools.claims import CLIENT_ID, STAFF, STUDENT, gateway_auth
+from api_core.devtools.events import EventShape, build_event, response_headers, response_json
+from api_core.devtools.lambda_context import FakeLambdaContext
+from api_core.devtools.settings import changed
 from api_core.settings import Settings
-from tests.support.builders import course_body, enrollment_body, student_body
-from tests.support.claims import CLIENT_ID, STAFF, STUDENT, gateway_auth
-from tests.support.events import EventShape, build_event, response_headers, response_json
 from tests.support.functions import Handlers
-from tests.support.lambda_context import FakeLambdaContext
-from tests.support.settings import changed
 
 
 @pytest.fixture

@@ -16,20 +16,20 @@ from typing import Any
 import pytest
 from fastapi import APIRouter, Response
 
-from api_core.lambda_handler import make_handler, resource_handler
-from api_core.resources import STUDENTS
-from api_core.settings import Settings
-from tests.support.builders import student_body
-from tests.support.claims import STAFF, gateway_auth
-from tests.support.events import (
+from api_core.devtools.builders import student_body
+from api_core.devtools.claims import STAFF, gateway_auth
+from api_core.devtools.events import (
     EVENT_SHAPES,
     EventShape,
     build_event,
     load_event,
     response_headers,
 )
+from api_core.devtools.lambda_context import FakeLambdaContext
+from api_core.lambda_handler import make_handler, resource_handler
+from api_core.resources import STUDENTS
+from api_core.settings import Settings
 from tests.support.functions import Handler, Handlers
-from tests.support.lambda_context import FakeLambdaContext
 from tests.support.logs import LogLines, captured_log_lines
 
 DROP = object()

@@ -8,20 +8,20 @@ from typing import Any
 import pytest
 from fastapi import APIRouter
 
-from api_core.lambda_handler import make_handler
-from api_core.settings import Settings
-from tests.support.builders import course_body, enrollment_body, student_body
-from tests.support.events import (
+from api_core.devtools.builders import course_body, enrollment_body, student_body
+from api_core.devtools.events import (
     EVENT_SHAPES,
     EventShape,
     build_event,
     response_headers,
     response_json,
 )
+from api_core.devtools.lambda_context import FakeLambdaContext
+from api_core.devtools.settings import changed
+from api_core.lambda_handler import make_handler
+from api_core.settings import Settings
 from tests.support.functions import Handlers
-from tests.support.lambda_context import FakeLambdaContext
 from tests.support.logs import captured_log_lines
-from tests.support.settings import changed
 
 
 def call(handler: Any, shape: EventShape, method: str, path: str, **kwargs: Any) -> Any:

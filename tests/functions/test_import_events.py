@@ -1,4 +1,4 @@
-"""The import functions fed the events S3 and SQS send them (tests/events/ samples),
+"""The import functions fed the events S3 and SQS send them (api_core/devtools/events/ samples),
 against moto's S3 and SQS and the test MongoDB-wire server.
 
 POST /api/imports through the imports function gives a presigned URL, the file is
@@ -19,19 +19,19 @@ import pytest
 from bson import ObjectId
 
 from api_core.database import Database, database_for
+from api_core.devtools.aws import ImportStack, clients, queue_depth
+from api_core.devtools.aws_events import s3_created_event, sqs_event, sqs_record
+from api_core.devtools.builders import students_csv
+from api_core.devtools.events import load_event, response_json
+from api_core.devtools.invoke import invoke
+from api_core.devtools.lambda_context import FakeLambdaContext
+from api_core.devtools.settings import changed
 from api_core.imports import aws, batches, records, storage
 from api_core.imports.csv_rows import Row
 from api_core.process_loop import run
 from api_core.settings import Settings
 from tests.conftest import close_cached_client
-from tests.support.aws import ImportStack, clients, queue_depth
-from tests.support.aws_events import s3_created_event, sqs_event, sqs_record
-from tests.support.builders import students_csv
-from tests.support.events import load_event, response_json
 from tests.support.functions import Handlers
-from tests.support.invoke import invoke
-from tests.support.lambda_context import FakeLambdaContext
-from tests.support.settings import changed
 
 T = TypeVar("T")
 DOWN = "mongodb://127.0.0.1:1"  # nothing listens there

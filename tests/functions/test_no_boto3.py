@@ -53,7 +53,7 @@ def aws_modules_after(code: str) -> list[str]:
 )
 def test_function_cold_start_does_not_import_boto3(module: str, path: str) -> None:
     code = (
-        "from tests.support.invoke import invoke\n"
+        "from api_core.devtools.invoke import invoke\n"
         f"from functions import {module}\n"
         f"invoke({module}.handler, 'GET', {path!r})"
     )

@@ -31,9 +31,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api_core.app import app
-from tests.support.app_server import AppServer
-from tests.support.oidc_issuer import StandInIssuer
-from tests.support.wire_server import WireServer
+from api_core.devtools.app_server import AppServer
+from api_core.devtools.oidc_issuer import StandInIssuer
+from api_core.devtools.wire_server import WireServer
 
 # Generated cases per operation and phase, and stateful scenarios.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))

@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support.app_server import AppServer
-from tests.support.builders import student_body
-from tests.support.wire_server import WireServer
+from api_core.devtools.app_server import AppServer
+from api_core.devtools.builders import student_body
+from api_core.devtools.wire_server import WireServer
 
 
 @pytest.fixture(scope="module")

@@ -17,14 +17,14 @@ import pytest
 from pymongo import AsyncMongoClient, MongoClient, monitoring
 
 from api_core import database
+from api_core.devtools.builders import student_body
+from api_core.devtools.events import response_json
+from api_core.devtools.invoke import assert_unavailable, invoke, pointed_at, timed
+from api_core.devtools.wire_server import WireServer, free_port
 from api_core.lambda_handler import resource_handler
 from api_core.resources import STUDENTS
 from api_core.settings import Settings
-from tests.support.builders import student_body
-from tests.support.events import response_json
 from tests.support.functions import Handlers
-from tests.support.invoke import assert_unavailable, invoke, pointed_at, timed
-from tests.support.wire_server import WireServer, free_port
 
 BUDGET_MS = 1000
 # What the issue asks: every 503 within the budget and half a second.

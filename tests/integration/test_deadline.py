@@ -14,14 +14,14 @@ from typing import Any
 import pytest
 from pymongo import MongoClient
 
+from api_core.devtools.builders import student_body
+from api_core.devtools.invoke import assert_unavailable, invoke, pointed_at, timed
+from api_core.devtools.wire_server import WireServer
 from api_core.lambda_handler import resource_handler
 from api_core.resources import STUDENTS
 from api_core.settings import Settings
-from tests.support.builders import student_body
 from tests.support.fault_proxy import FaultProxy, Mode
 from tests.support.functions import Handlers
-from tests.support.invoke import assert_unavailable, invoke, pointed_at, timed
-from tests.support.wire_server import WireServer
 
 BUDGET_MS = 1000
 # What the issue asks: the answer within the budget and half a second.

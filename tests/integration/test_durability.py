@@ -6,13 +6,13 @@ from pathlib import Path
 
 from pymongo import MongoClient
 
+from api_core.devtools.builders import student_body
+from api_core.devtools.invoke import invoke, pointed_at
+from api_core.devtools.wire_server import WireServer, embedded_db_options
 from api_core.lambda_handler import resource_handler
 from api_core.resources import STUDENTS
 from api_core.settings import Settings
 from tests.conftest import close_cached_client
-from tests.support.builders import student_body
-from tests.support.invoke import invoke, pointed_at
-from tests.support.wire_server import WireServer, embedded_db_options
 
 WRITES = 60
 

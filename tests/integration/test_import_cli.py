@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from pymongo import MongoClient
 
+from api_core.devtools.wire_server import WireServer, free_port
 from api_core.settings import Settings
 from tests.conftest import migrate
-from tests.support.wire_server import WireServer, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -2,7 +2,7 @@
 
 POST /api/imports through the imports function answers a presigned URL; the file
 is PUT to it with httpx; the ObjectCreated event S3 would send invokes the file
-function; a stand-in for the SQS event source mapping (tests/support/aws_events.py)
+function; a stand-in for the SQS event source mapping (api_core/devtools/aws_events.py)
 invokes the batch function with what it receives, deletes what succeeded and leaves
 the rest to come back after the queue's visibility timeout (1 s here), and moto
 moves a message to the dead-letter queue after maxReceiveCount receives, as SQS does.
@@ -22,19 +22,19 @@ from bson import ObjectId
 from pymongo import monitoring
 
 from api_core import database
+from api_core.devtools.aws import ImportStack, clients, queue_depth
+from api_core.devtools.aws_events import EventSourceMapping, s3_created_event
+from api_core.devtools.builders import students_csv
+from api_core.devtools.events import response_json
+from api_core.devtools.invoke import invoke
+from api_core.devtools.lambda_context import FakeLambdaContext
+from api_core.devtools.settings import changed
+from api_core.devtools.wire_server import WireServer
 from api_core.imports import records, storage
 from api_core.process_loop import run
 from api_core.settings import Settings
 from tests.conftest import close_cached_client, migrate
-from tests.support.aws import ImportStack, clients, queue_depth
-from tests.support.aws_events import EventSourceMapping, s3_created_event
-from tests.support.builders import students_csv
-from tests.support.events import response_json
 from tests.support.functions import Handlers
-from tests.support.invoke import invoke
-from tests.support.lambda_context import FakeLambdaContext
-from tests.support.settings import changed
-from tests.support.wire_server import WireServer
 
 MAX_POLLS = 400  # a bound on every loop below; a healthy run needs far fewer
 

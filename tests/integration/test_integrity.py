@@ -18,10 +18,10 @@ import pytest
 from bson import ObjectId
 from pymongo import MongoClient
 
-from tests.support.app_server import AppServer
-from tests.support.builders import course_body, student_body
-from tests.support.loops import run_in_own_loop
-from tests.support.wire_server import WireServer
+from api_core.devtools.app_server import AppServer
+from api_core.devtools.builders import course_body, student_body
+from api_core.devtools.loops import run_in_own_loop
+from api_core.devtools.wire_server import WireServer
 
 TRIALS = 200
 AT_ONCE = 8  # trials running side by side

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.wire_server import HOST, WireServer, free_port
+from api_core.devtools.wire_server import HOST, WireServer, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

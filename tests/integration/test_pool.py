@@ -18,9 +18,9 @@ from pathlib import Path
 
 from pymongo import MongoClient
 
+from api_core.devtools.wire_server import WireServer
 from api_core.settings import Settings
 from tests.conftest import migrate
-from tests.support.wire_server import WireServer
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTAINERS = 20

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pymongo import MongoClient
 
-from tests.support.wire_server import WireServer
+from api_core.devtools.wire_server import WireServer
 
 ROOT = Path(__file__).resolve().parents[2]
 # A small school: the same generator and commands as the full one, in a fraction of the time.

@@ -11,8 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from tests.support.events import EVENTS_DIR
-from tests.support.running import Running
+from api_core.devtools.events import EVENTS_DIR
+from api_core.devtools.running import Running
 
 RequestType = Literal["Create", "Update", "Delete"]
 HOST = "127.0.0.1"

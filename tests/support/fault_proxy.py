@@ -24,8 +24,8 @@ import threading
 from collections.abc import Coroutine
 from typing import Any, Literal
 
-from tests.support.running import Running
-from tests.support.wire_server import HOST, free_port
+from api_core.devtools.running import Running
+from api_core.devtools.wire_server import HOST, free_port
 
 Mode = Literal["pass", "delay", "hang", "blackhole", "refuse"]
 MODES: tuple[Mode, ...] = ("pass", "delay", "hang", "blackhole", "refuse")

@@ -11,10 +11,10 @@ from __future__ import annotations
 import sys
 import uuid
 
+from api_core.devtools.builders import course_body, enrollment_body, student_body
+from api_core.devtools.events import response_json
+from api_core.devtools.invoke import invoke
 from functions import courses, enrollments, students
-from tests.support.builders import course_body, enrollment_body, student_body
-from tests.support.events import response_json
-from tests.support.invoke import invoke
 
 
 def main() -> None:

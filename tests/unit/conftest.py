@@ -10,9 +10,9 @@ from mongomock_motor import AsyncMongoMockClient
 
 from api_core.app import create_local_app
 from api_core.database import Database, get_database
+from api_core.devtools.loops import run_in_own_loop
 from api_core.migrate import migrate
 from api_core.settings import Settings
-from tests.support.loops import run_in_own_loop
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from fastapi import APIRouter
 from fastapi.testclient import TestClient
 
 from api_core.auth import SignedIn, StaffOnly, public_operations
+from api_core.devtools.claims import gateway_auth
 from api_core.factory import create_app
 from api_core.settings import Settings
-from tests.support.claims import gateway_auth
 
 router = APIRouter(prefix="/api/things")
 

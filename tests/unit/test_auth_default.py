@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from api_core.database import Database
+from api_core.devtools.builders import course_body
 from api_core.settings import Settings
-from tests.support.builders import course_body
 from tests.unit.conftest import local_client
 
 

@@ -15,12 +15,12 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from fastapi.testclient import TestClient
 
 from api_core.database import Database
+from api_core.devtools.builders import course_body
+from api_core.devtools.loops import run_in_own_loop
+from api_core.devtools.oidc_issuer import KEY_ID, StandInIssuer
+from api_core.devtools.settings import changed
+from api_core.devtools.wire_server import free_port
 from api_core.settings import Settings
-from tests.support.builders import course_body
-from tests.support.loops import run_in_own_loop
-from tests.support.oidc_issuer import KEY_ID, StandInIssuer
-from tests.support.settings import changed
-from tests.support.wire_server import free_port
 from tests.unit.conftest import local_client
 
 AUDIENCE = "student-records-web"
@@ -129,7 +129,10 @@ def test_health_docs_and_frontend_need_no_token(client: TestClient) -> None:
 
 def test_auth_config_reports_disabled_when_off(settings: Settings, mock_database: Database) -> None:
     with client_with(settings, mock_database, auth_mode="off") as client:
-        assert client.get("/api/auth/config").json() == {"enabled": False}
+        assert client.get("/api/auth/config").json() == {
+            "enabled": False,
+            "app_name": "Student records",
+        }
         assert client.post("/api/courses", json=course_body()).status_code == 201
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.support.builders import course_body, student_body
+from api_core.devtools.builders import course_body, student_body
 
 PROBLEM_KEYS = {"type", "title", "status", "detail"}
 

@@ -4,8 +4,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api_core.database import Database
+from api_core.devtools.settings import changed
 from api_core.settings import Settings
-from tests.support.settings import changed
 from tests.unit.conftest import local_client
 
 ALLOWED = "https://records.example.org"

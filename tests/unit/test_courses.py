@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.support.builders import course_body
+from api_core.devtools.builders import course_body
 
 
 def test_create_course_stores_code_upper_case(client: TestClient) -> None:

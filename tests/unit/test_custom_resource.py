@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from api_core.custom_resource import RESPONSE_RESERVE_SECONDS, custom_resource_handler
+from api_core.devtools.lambda_context import FakeLambdaContext
 from tests.support.custom_resource import (
     Answer,
     RequestType,
@@ -17,7 +18,6 @@ from tests.support.custom_resource import (
     custom_resource_event,
     response_path,
 )
-from tests.support.lambda_context import FakeLambdaContext
 
 SECRET_URI = "mongodb://admin:s3cret-password@db.example.org:27017/school"
 

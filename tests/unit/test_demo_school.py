@@ -6,10 +6,10 @@ import csv
 from collections import Counter
 from pathlib import Path
 
+from api_core.devtools.demo_school import TERMS, write_school
 from api_core.models.courses import CourseCreate
 from api_core.models.enrollments import EnrollmentCreate
 from api_core.models.students import StudentCreate
-from tests.support.demo_school import TERMS, write_school
 
 SOME_ID = "0" * 24
 

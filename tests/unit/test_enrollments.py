@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.support.builders import course_body, enrollment_body, student_body
+from api_core.devtools.builders import course_body, enrollment_body, student_body
 
 UNKNOWN_ID = "0123456789abcdef01234567"
 

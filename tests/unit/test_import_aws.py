@@ -9,11 +9,11 @@ from urllib.parse import urlsplit
 import pytest
 from bson import ObjectId
 
+from api_core.devtools.aws import CREDENTIALS, FOREIGN
 from api_core.imports import aws, queue, storage
 from api_core.imports.batches import Batch
 from api_core.imports.csv_rows import Row
 from api_core.settings import Settings
-from tests.support.aws import CREDENTIALS, FOREIGN
 
 
 def test_object_keys_name_the_import_and_its_kind_and_nothing_else_parses() -> None:

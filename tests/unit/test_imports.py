@@ -10,10 +10,10 @@ from bson import ObjectId
 from fastapi.testclient import TestClient
 
 from api_core.database import Database
+from api_core.devtools.loops import run_in_own_loop
 from api_core.imports import batches, records
 from api_core.imports.csv_rows import Row, UnreadableFile, decoded, read_rows
 from api_core.imports.kinds import KINDS
-from tests.support.loops import run_in_own_loop
 
 STUDENT_COLUMNS = KINDS["students"].columns, KINDS["students"].required
 

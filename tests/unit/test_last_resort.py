@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 
 from api_core.app import create_local_app
 from api_core.database import get_database
+from api_core.devtools.settings import changed
 from api_core.settings import Settings
-from tests.support.settings import changed
 from tests.unit.test_bad_input import assert_problem
 
 ALLOWED = "https://records.example.org"

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api_core.app import create_local_app
+from api_core.devtools.builders import student_body
 from api_core.settings import Settings
-from tests.support.builders import student_body
 
 
 def _schemas() -> dict[str, Any]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.support.builders import student_body
+from api_core.devtools.builders import student_body
 
 
 def test_list_follows_cursors_through_every_record_once_in_creation_order(

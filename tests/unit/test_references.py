@@ -13,12 +13,12 @@ from bson import ObjectId
 from fastapi.testclient import TestClient
 
 from api_core.database import Database
+from api_core.devtools.builders import course_body, enrollment_body, student_body
+from api_core.devtools.loops import run_in_own_loop
 from api_core.migrate import migrate
 from api_core.models.base import InputModel
 from api_core.references import STALE_CLAIM_AFTER
 from api_core.resources import ENROLLMENTS
-from tests.support.builders import course_body, enrollment_body, student_body
-from tests.support.loops import run_in_own_loop
 
 UNKNOWN_ID = "0123456789abcdef01234567"
 

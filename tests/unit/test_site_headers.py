@@ -6,9 +6,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api_core.app import create_local_app
+from api_core.devtools.settings import changed
 from api_core.settings import Settings
 from api_core.site_headers import HEADERS
-from tests.support.settings import changed
 
 
 @pytest.mark.parametrize("path", ["/", "/index.html", "/js/main.js", "/css/app.css"])

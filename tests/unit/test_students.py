@@ -4,7 +4,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.support.builders import student_body
+from api_core.devtools.builders import student_body
 
 PROBLEM = "application/problem+json"
 

@@ -3,6 +3,7 @@
 
 import * as api from "../api.js";
 import { canWrite } from "../auth.js";
+import { pageTitle } from "../brand.js";
 import { confirmDialog } from "../dialog.js";
 import { focus, h, icon, replace } from "../dom.js";
 import { capitalise, describe } from "../messages.js";
@@ -68,7 +69,7 @@ export function renderDetail(main, config, id, { panel } = {}) {
     etag = newEtag;
     heading.textContent = config.recordTitle(record);
     subtitle.textContent = config.recordSubtitle(record);
-    document.title = `${config.recordTitle(record)} · Student records`;
+    document.title = pageTitle(config.recordTitle(record));
     editButton.disabled = false;
     deleteButton.disabled = false;
     details.setAttribute("aria-busy", "false");

@@ -1,4 +1,4 @@
-"""Lambda events for a request, built from the real event JSON in tests/events/."""
+"""Lambda events for a request, built from the real event JSON in api_core/devtools/events/."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 
 EventShape = Literal["http_api_v2", "rest_api_v1", "alb"]
 EVENT_SHAPES: tuple[EventShape, ...] = ("http_api_v2", "rest_api_v1", "alb")
-EVENTS_DIR = Path(__file__).resolve().parent.parent / "events"
+EVENTS_DIR = Path(__file__).resolve().parent / "events"
 
 
 @cache
@@ -21,7 +21,7 @@ def _template(name: str) -> Any:
 
 
 def load_event(name: str) -> Any:
-    """A fresh copy of tests/events/<name>.json, as the event source sent it."""
+    """A fresh copy of api_core/devtools/events/<name>.json, as the event source sent it."""
     return copy.deepcopy(_template(name))
 
 

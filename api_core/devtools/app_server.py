@@ -10,8 +10,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.support.running import Running
-from tests.support.wire_server import HOST, free_port, terminate
+from api_core.devtools.running import Running
+from api_core.devtools.wire_server import HOST, free_port, terminate
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,4 +1,4 @@
-"""The events S3 and SQS send Lambda, built from the samples in tests/events/, and
+"""The events S3 and SQS send Lambda, built from the samples in api_core/devtools/events/, and
 a small stand-in for Lambda's SQS event source mapping."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ import uuid
 from typing import Any
 from urllib.parse import quote_plus
 
-from tests.support.aws import REGION
-from tests.support.events import load_event
-from tests.support.lambda_context import FakeLambdaContext
+from api_core.devtools.aws import REGION
+from api_core.devtools.events import load_event
+from api_core.devtools.lambda_context import FakeLambdaContext
 
 Handler = Any
 

@@ -138,26 +138,26 @@ class StandInIssuer:
             _send(request, 200, _sign_in_page(form_id).encode(), "text/html; charset=utf-8")
             return
         form = _form(request)
-        query = client._pending.pop(form.get("request", ""), None)
-        if query is None:
+        pending = client._pending.pop(form.get("request", ""), None)
+        if pending is None:
             _send(request, 400, b"unknown or used sign-in request", "text/plain")
             return
-        back = {"state": query["state"]} if "state" in query else {}
+        back = {"state": pending["state"]} if "state" in pending else {}
         if form.get("action") != "sign-in":
-            _redirect(request, query["redirect_uri"], {"error": "access_denied", **back})
+            _redirect(request, pending["redirect_uri"], {"error": "access_denied", **back})
             return
         username = form.get("username", "").strip() or "user"
         code = secrets.token_urlsafe(24)
         client._codes[code] = {
-            "client_id": query["client_id"],
-            "redirect_uri": query["redirect_uri"],
-            "challenge": query["code_challenge"],
-            "scope": query.get("scope", "openid"),
+            "client_id": pending["client_id"],
+            "redirect_uri": pending["redirect_uri"],
+            "challenge": pending["code_challenge"],
+            "scope": pending.get("scope", "openid"),
             "username": username,
             "staff": form.get("staff") == "yes",
             "expires": time.monotonic() + 60,
         }
-        _redirect(request, query["redirect_uri"], {"code": code, **back})
+        _redirect(request, pending["redirect_uri"], {"code": code, **back})
 
     def _token(self, client: SignInClient, request: BaseHTTPRequestHandler) -> None:
         cors = _cors_headers(client, request)
@@ -199,7 +199,9 @@ class StandInIssuer:
         if not VERIFIER_PATTERN.fullmatch(verifier) or s256(verifier) != grant["challenge"]:
             raise OAuthError("invalid_grant", "the code_verifier does not match the code_challenge")
         username = grant["username"]
-        groups = {client.staff_claim: [client.staff_value]} if grant["staff"] else {}
+        groups: dict[str, Any] = (
+            {client.staff_claim: [client.staff_value]} if grant["staff"] else {}
+        )
         subject = f"sub-{username}"
         access = self.token(
             None,

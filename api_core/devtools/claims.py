@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from api_core.devtools.settings import changed
 from api_core.settings import Settings
-from tests.support.settings import changed
 
 # The app client the tokens are issued to: AUTH_AUDIENCE in a Cognito deployment.
 CLIENT_ID = "example-client"

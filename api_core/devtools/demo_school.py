@@ -1,6 +1,6 @@
 """A demo school as import files: students, courses and enrollments CSVs, always the same.
 
-`python -m tests.support.demo_school DIR` writes DIR/students.csv, DIR/courses.csv and
+`python -m api_core.devtools.demo_school DIR` writes DIR/students.csv, DIR/courses.csv and
 DIR/enrollments.csv; `make seed` imports them, in that order. A seeded generator, so
 the same sizes give the same bytes every time, and importing them twice changes nothing.
 Names come from many languages, with accents, apostrophes and hyphens, as real ones do.
@@ -110,7 +110,8 @@ def enrollments(
 ) -> list[dict[str, str]]:
     if count > len(students) * len(courses) * len(TERMS):
         raise ValueError("more enrollments than students, courses and terms allow")
-    rows, seen = [], set()
+    rows: list[dict[str, str]] = []
+    seen: set[tuple[str, str, str]] = set()
     while len(rows) < count:
         student, course, term = rng.choice(students), rng.choice(courses), rng.choice(TERMS)
         key = (student["email"], course["code"], term)

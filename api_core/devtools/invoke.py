@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from api_core.devtools.events import build_event, response_headers, response_json
+from api_core.devtools.lambda_context import FakeLambdaContext
+from api_core.devtools.settings import changed
 from api_core.settings import Settings
-from tests.support.events import build_event, response_headers, response_json
-from tests.support.lambda_context import FakeLambdaContext
-from tests.support.settings import changed
 
 Handler = Any
 

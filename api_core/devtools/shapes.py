@@ -52,15 +52,14 @@ def recording() -> Iterator[FindRecorder]:
     from api_core import database
 
     recorder = FindRecorder()
-    original = database.AsyncMongoClient
+    module: Any = database  # its AsyncMongoClient is swapped while recording
+    original = module.AsyncMongoClient
     database.forget_client()
-    database.AsyncMongoClient = functools.partial(  # type: ignore[misc]
-        AsyncMongoClient, event_listeners=[recorder]
-    )
+    module.AsyncMongoClient = functools.partial(AsyncMongoClient, event_listeners=[recorder])
     try:
         yield recorder
     finally:
-        database.AsyncMongoClient = original  # type: ignore[misc]
+        module.AsyncMongoClient = original
         cached = database._cache
         if cached is not None and not cached.loop.is_closed():
             cached.loop.run_until_complete(database.close_client())

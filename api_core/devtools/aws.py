@@ -14,9 +14,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from api_core.devtools.running import Running
+from api_core.devtools.settings import changed
 from api_core.settings import Settings
-from tests.support.running import Running
-from tests.support.settings import changed
 
 REGION = "eu-west-1"
 CREDENTIALS = {

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.support.running import Running
+from api_core.devtools.running import Running
 
 HOST = "127.0.0.1"
 MAKEFILE = Path(__file__).resolve().parents[2] / "Makefile"
