@@ -8,18 +8,18 @@ from typing import Any
 import pytest
 from fastapi import APIRouter
 
+from api_core.devtools.events import build_event
+from api_core.devtools.invoke import pointed_at
+from api_core.devtools.lambda_context import FakeLambdaContext
+from api_core.devtools.settings import changed
+from api_core.devtools.wire_server import free_port
 from api_core.lambda_handler import make_handler, resource_handler
 from api_core.metrics import DIMENSION
 from api_core.resources import STUDENTS
 from api_core.settings import Settings
 from tests.conftest import close_cached_client
-from tests.support.events import build_event
 from tests.support.functions import Handler, Handlers
-from tests.support.invoke import pointed_at
-from tests.support.lambda_context import FakeLambdaContext
 from tests.support.logs import captured_log_lines
-from tests.support.settings import changed
-from tests.support.wire_server import free_port
 
 # What the EMF specification allows as a metric's Unit.
 UNITS = {

@@ -76,7 +76,7 @@ def test_make_run_serves_the_api_after_the_database_answers_and_stops_cleanly(
     health = _wait_for_health(url, process)
 
     os.killpg(process.pid, signal.SIGINT)  # Ctrl-C
-    process.communicate(timeout=60)
+    _stopped_within(process, seconds=60)
 
     assert health == 200
     # Nothing left behind: the port is free and the data directory's lock released.
@@ -84,6 +84,22 @@ def test_make_run_serves_the_api_after_the_database_answers_and_stops_cleanly(
     socket.create_server((HOST, port)).close()
     with WireServer(None, tmp_path / "data"):
         pass
+
+
+def _stopped_within(process: subprocess.Popen[str], seconds: float) -> None:
+    """Waits for `process` to end; if it does not, fails with what was still running
+    and the end of what it said."""
+    try:
+        process.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        running = subprocess.run(
+            ["ps", "-o", "pid,stat,etime,args", "-g", str(process.pid)],
+            capture_output=True,
+            text=True,
+        ).stdout
+        os.killpg(process.pid, signal.SIGKILL)
+        _, stderr = process.communicate(timeout=60)
+        pytest.fail(f"still running {seconds} s after Ctrl-C:\n{running}\n{stderr[-3000:]}")
 
 
 def _wait_for_health(url: str, process: subprocess.Popen[str]) -> int:
