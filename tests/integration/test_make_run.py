@@ -92,11 +92,12 @@ def _stopped_within(process: subprocess.Popen[str], seconds: float) -> None:
     try:
         process.communicate(timeout=seconds)
     except subprocess.TimeoutExpired:
-        running = subprocess.run(
-            ["ps", "-o", "pid,stat,etime,args", "-g", str(process.pid)],
-            capture_output=True,
-            text=True,
+        table = subprocess.run(
+            ["ps", "-eo", "pgid=,pid=,stat=,etime=,args="], capture_output=True, text=True
         ).stdout
+        running = "\n".join(
+            line for line in table.splitlines() if line.split()[0] == str(process.pid)
+        )
         os.killpg(process.pid, signal.SIGKILL)
         _, stderr = process.communicate(timeout=60)
         pytest.fail(f"still running {seconds} s after Ctrl-C:\n{running}\n{stderr[-3000:]}")
