@@ -64,6 +64,7 @@ def test_sam_build_function_package_holds_only_api_core_and_its_own_module(
     sam_build: SamBuild,
 ) -> None:
     api_core = {path.relative_to(ROOT) for path in (ROOT / "api_core").rglob("*.py")}
+    api_core -= {Path("api_core/declare.py")}  # run by `make declare` only
     imports = {path for path in api_core if path.parts[:2] == ("api_core", "imports")}
     assert api_core and imports
     for logical_id, properties in built_functions(sam_build).items():

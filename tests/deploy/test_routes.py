@@ -36,9 +36,7 @@ SAMPLE_ID = "0123456789abcdef01234567"
 PROBLEM = "application/problem+json"
 # A valid body per resource, so writes get past validation to the database.
 SAMPLE_BODIES: dict[str, dict[str, Any]] = {
-    "students": {"name": "Ada Lovelace", "email": "ada@example.org"},
-    "courses": {"code": "CS101", "title": "Programming", "credits": 5},
-    "enrollments": {"student_id": SAMPLE_ID, "course_id": SAMPLE_ID, "term": "2026-FALL"},
+    **{resource.name: dict(resource.examples[0]) for resource in ALL_RESOURCES},
     "imports": {"kind": "students", "file_name": "students.csv"},
 }
 # Operations that answer without the database: (status, content type, Retry-After?).
