@@ -103,3 +103,11 @@ class Records:
         assert answer.status == 201, answer
         record: dict[str, Any] = answer.body
         return record
+
+
+def changes(resource: Resource) -> dict[str, Any]:
+    """A PATCH body: the second example's fields that a change may carry."""
+    allowed = set(resource.update_model.model_fields) - set(resource.references)
+    body = {k: v for k, v in resource.examples[1].items() if k in allowed}
+    assert body, f"{resource.name}: examples[1] has no field {resource.update_model.__name__} takes"
+    return body

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from api_core.resources import ALL_RESOURCES, Resource
-from tests.contract.api import Answer, Api, Records
+from tests.contract.api import Answer, Api, Records, changes
 from tests.contract.conftest import ids
 
 PROBLEM = "application/problem+json"
@@ -36,14 +36,6 @@ def stored(resource: Resource, body: dict[str, Any]) -> dict[str, Any]:
     """The fields of `body` as the API stores them (the models normalise: CS101, dates)."""
     normalised = resource.create_model.model_validate(body).model_dump(mode="json")
     return {name: normalised[name] for name in body}
-
-
-def changes(resource: Resource) -> dict[str, Any]:
-    """A PATCH body: the second example's fields that a change may carry."""
-    allowed = set(resource.update_model.model_fields) - set(resource.references)
-    body = {k: v for k, v in resource.examples[1].items() if k in allowed}
-    assert body, f"{resource.name}: examples[1] has no field {resource.update_model.__name__} takes"
-    return body
 
 
 @each_resource
