@@ -116,6 +116,14 @@ def page_entry(resource: Resource) -> dict[str, Any]:
         "page": resource.page,
         "searchFields": list(resource.search_fields),
         "references": dict(resource.references),
+        # The fields a 409 on create or change is about: those of its unique indexes.
+        "uniqueFields": [
+            field
+            for index in resource.indexes
+            if index.document.get("unique")
+            for key in index.document["key"]
+            if (field := key.removesuffix("_folded")) in schema["properties"]
+        ],
         "fields": [
             _field(name, spec, name in required) for name, spec in schema["properties"].items()
         ],
@@ -131,7 +139,10 @@ def _field(name: str, spec: dict[str, Any], required: bool) -> dict[str, Any]:
     field: dict[str, Any] = {"name": name, "label": name.replace("_", " ").capitalize()}
     kind, form = spec.get("type"), spec.get("format")
     if "enum" in spec:
-        field["options"] = spec["enum"]
+        field["type"] = "select"
+        field["options"] = [[value, str(value)] for value in spec["enum"]]
+        if not required:
+            field["placeholder"] = ""
     elif kind in ("integer", "number"):
         field["type"] = "number"
     elif form in ("email", "date"):

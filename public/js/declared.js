@@ -10,6 +10,9 @@ export const DECLARED = [
       "email"
     ],
     "references": {},
+    "uniqueFields": [
+      "email"
+    ],
     "fields": [
       {
         "name": "name",
@@ -48,6 +51,9 @@ export const DECLARED = [
       "title"
     ],
     "references": {},
+    "uniqueFields": [
+      "code"
+    ],
     "fields": [
       {
         "name": "code",
@@ -81,6 +87,11 @@ export const DECLARED = [
       "student_id": "students",
       "course_id": "courses"
     },
+    "uniqueFields": [
+      "student_id",
+      "course_id",
+      "term"
+    ],
     "fields": [
       {
         "name": "student_id",
@@ -100,21 +111,62 @@ export const DECLARED = [
       {
         "name": "grade",
         "label": "Grade",
+        "type": "select",
         "options": [
-          "A+",
-          "A",
-          "A-",
-          "B+",
-          "B",
-          "B-",
-          "C+",
-          "C",
-          "C-",
-          "D+",
-          "D",
-          "D-",
-          "F"
-        ]
+          [
+            "A+",
+            "A+"
+          ],
+          [
+            "A",
+            "A"
+          ],
+          [
+            "A-",
+            "A-"
+          ],
+          [
+            "B+",
+            "B+"
+          ],
+          [
+            "B",
+            "B"
+          ],
+          [
+            "B-",
+            "B-"
+          ],
+          [
+            "C+",
+            "C+"
+          ],
+          [
+            "C",
+            "C"
+          ],
+          [
+            "C-",
+            "C-"
+          ],
+          [
+            "D+",
+            "D+"
+          ],
+          [
+            "D",
+            "D"
+          ],
+          [
+            "D-",
+            "D-"
+          ],
+          [
+            "F",
+            "F"
+          ]
+        ],
+        "placeholder": ""
       }
     ]
   }
