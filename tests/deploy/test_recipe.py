@@ -97,6 +97,7 @@ CONTRACT = (
     "test_the_makefile_builds_the_function_from_api_core_and_its_own_module",
     "test_template_routes_the_resource_paths_to_its_own_function_only",
     "test_built_function_creates_reads_lists_changes_and_deletes_on_the_wire_server",
+    "test_declared_page_creates_shows_and_deletes_the_first_example",
 )
 
 
