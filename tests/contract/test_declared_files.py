@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,19 @@ def test_the_makefile_builds_the_function_from_api_core_and_its_own_module(
     }
     own = {Path("functions/__init__.py"), Path(f"functions/{resource.name}.py")}
     assert built == api_core | own
+
+
+@pytest.mark.parametrize("name", ["lab_sessions", "s3_files", "x2"])
+def test_the_makefile_finds_the_module_of_any_name_a_declaration_allows(name: str) -> None:
+    logical_id = replace(ALL_RESOURCES[0], name=name).logical_id
+
+    result = subprocess.run(
+        ["make", "-n", f"build-{logical_id}", "ARTIFACTS_DIR=/nowhere"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert f"functions/{name}.py " in result.stdout
