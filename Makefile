@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 REPO_ROOT := $(dir $(abspath $(firstword $(MAKEFILE_LIST))))
 
-.PHONY: help run reset seed test check lint typecheck lock bench clean
+.PHONY: help run reset seed test check lint typecheck lock bench clean declare
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 20
@@ -126,6 +126,11 @@ seed: $(RUN_INSTALLED)  ## load a demo school into MONGODB_URI through the impor
 		$(BIN)/python -m api_core.imports $$kind "$$dir/$$kind.csv" || exit 1; \
 	done
 
+# After a change to api_core/resources.py: each resource's functions/<name>.py, its
+# function in template.yaml and the page's public/js/declared.js follow from it.
+declare: $(BIN)/.installed  ## write what follows from the resource declarations (README)
+	$(BIN)/python -m api_core.declare
+
 # The whole suite: lint, types, and every test (the browser tests need Chromium).
 test: lint typecheck  ## lint, types and the whole suite (browser tests need Chromium)
 	$(BIN)/pytest
@@ -168,8 +173,10 @@ $(NODE_TOOLS): .ci/node/package-lock.json
 
 # `sam build` runs the build-<LogicalId> targets below (BuildMethod: makefile) with
 # ARTIFACTS_DIR set, from a scratch copy of functions/; they read the repository root.
-# A function's package is api_core/ (see below) plus its own module. The layer is
-# the runtime dependencies at uv.lock's versions (no dev extras), checked against its
+# A function's package is api_core/ (see below) plus its own module, named by its
+# logical id in snake_case: build-LabSessionsFunction copies functions/lab_sessions.py.
+# So one rule builds every function, and a new resource needs no line here. The layer
+# is the runtime dependencies at uv.lock's versions (no dev extras), checked against its
 # hashes, as Linux x86_64 wheels for the runtime's Python, so any build machine gives
 # the same layer. Its .pyc files use unchecked hashes because SAM zips every file with
 # a 1980 timestamp, which would make timestamp-checked .pyc files stale and recompiled
@@ -177,33 +184,20 @@ $(NODE_TOOLS): .ci/node/package-lock.json
 LAMBDA_PYTHON ?= python3.12
 LAMBDA_PLATFORM := --python-platform x86_64-manylinux2014 --python-version 3.12
 
-# The import functions get api_core/; the others leave api_core/imports/ out, as they
-# never import it. None gets api_core/devtools/, the development harness (the app never
-# imports it). boto3 is in no package: Lambda's runtime has it.
-define lambda-function
-	mkdir -p "$(ARTIFACTS_DIR)/functions"
-	cd $(REPO_ROOT) && find api_core -name '*.py' -not -path 'api_core/devtools/*' $(2) \
-		-exec cp --parents {} "$(ARTIFACTS_DIR)" \;
-	cp $(REPO_ROOT)functions/__init__.py $(REPO_ROOT)functions/$(1).py "$(ARTIFACTS_DIR)/functions/"
-endef
+# The import functions (functions/import*.py) get api_core/; the others leave
+# api_core/imports/ out, as they never import it. No function gets api_core/declare.py,
+# which only `make declare` runs, nor api_core/devtools/, the development harness (the
+# app never imports it). boto3 is in no package: Lambda's runtime has it.
+snake_case = $(shell echo '$(1)' | sed -E 's/([a-z0-9])([A-Z])/\1_\2/g' | tr '[:upper:]' '[:lower:]')
 WITHOUT_IMPORTS := -not -path 'api_core/imports/*'
+NOT_SHIPPED := -not -path api_core/declare.py -not -path 'api_core/devtools/*'
 
-build-StudentsFunction:
-	$(call lambda-function,students,$(WITHOUT_IMPORTS))
-build-CoursesFunction:
-	$(call lambda-function,courses,$(WITHOUT_IMPORTS))
-build-EnrollmentsFunction:
-	$(call lambda-function,enrollments,$(WITHOUT_IMPORTS))
-build-HealthFunction:
-	$(call lambda-function,health,$(WITHOUT_IMPORTS))
-build-MigrateFunction:
-	$(call lambda-function,migrate,$(WITHOUT_IMPORTS))
-build-ImportsFunction:
-	$(call lambda-function,imports)
-build-ImportFileFunction:
-	$(call lambda-function,import_file)
-build-ImportBatchFunction:
-	$(call lambda-function,import_batch)
+build-%Function:
+	$(eval module := $(call snake_case,$*))
+	mkdir -p "$(ARTIFACTS_DIR)/functions"
+	cd $(REPO_ROOT) && find api_core -name '*.py' $(NOT_SHIPPED) $(if $(filter import%,$(module)),,$(WITHOUT_IMPORTS)) \
+		-exec cp --parents {} "$(ARTIFACTS_DIR)" \;
+	cp $(REPO_ROOT)functions/__init__.py $(REPO_ROOT)functions/$(module).py "$(ARTIFACTS_DIR)/functions/"
 
 build-DependenciesLayer: | $(UV_VENV)/.uv-$(UV_VERSION)
 	set -o pipefail; \

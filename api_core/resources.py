@@ -2,11 +2,14 @@
 
 The repository and the router are generic; everything that makes students differ
 from courses lives in one `Resource` description here. To add a resource, write
-its models, describe it below and add it to ALL_RESOURCES.
+its models, describe it below, add it to ALL_RESOURCES and run `make declare`
+(README, Adding a resource): that writes its function module, its part of
+template.yaml and the page's list of resources from these declarations.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +22,13 @@ from api_core.models.base import InputModel, ListQuery, Record
 from api_core.search import folded, prefixed, search_indexes
 
 Filter = dict[str, Any]
+Body = Mapping[str, Any]
+
+# A name is a URL segment, a collection, a module (functions/<name>.py) and, in
+# CamelCase, a logical id in template.yaml that the Makefile turns back into the name.
+_NAME = re.compile(r"[a-z][a-z0-9]*(_[a-z][a-z0-9]*)*")
+# functions/ modules that are not resources.
+RESERVED_NAMES = frozenset({"health", "imports", "import_file", "import_batch", "migrate"})
 
 
 def _no_filter(_: Any) -> Filter:
@@ -47,6 +57,14 @@ class Resource:
     # The stored fields that name a record outside the API (an import finds the record
     # a row is about by them); the key of one of the unique indexes above.
     natural_key: tuple[str, ...] = ()
+    # Two valid create bodies that differ in every unique key: the contract suite
+    # (tests/contract/) creates, lists, searches, changes and deletes them, and the
+    # deploy tests send them. A referencing field's value is replaced by the id of a
+    # record of the resource it points at.
+    examples: tuple[Body, Body] = ({}, {})
+    # A page of its own in the frontend (public/js/declared.js). Off for a resource
+    # whose records are shown from the records they point at (enrollments).
+    page: bool = True
 
     def __post_init__(self) -> None:
         problems = self._contradictions()
@@ -58,7 +76,14 @@ class Resource:
         fields = set(self.create_model.model_fields)
         stored = fields | {"_id", "created_at", "updated_at", "version"}
         stored |= {copy for name in self.search_fields for copy in (folded(name), prefixed(name))}
-        problems = [
+        problems = (
+            []
+            if _NAME.fullmatch(self.name)
+            else [f"name {self.name!r} must be lower_snake_case, like 'lab_sessions'"]
+        )
+        if self.name in RESERVED_NAMES:
+            problems.append(f"name {self.name!r} is taken by functions/{self.name}.py")
+        problems += [
             f"search field {name!r} is not a field of {self.create_model.__name__}"
             for name in self.search_fields
             if name not in fields
@@ -106,7 +131,27 @@ class Resource:
                 f"{', '.join(changeable)} point at other records and cannot change; take "
                 f"them out of {self.update_model.__name__}"
             )
+        problems += self._example_problems()
         return problems
+
+    def _example_problems(self) -> list[str]:
+        problems = []
+        for n, example in enumerate(self.examples):
+            try:
+                self.create_model.model_validate(example)
+            except ValueError as error:
+                model = self.create_model.__name__
+                problems.append(f"examples[{n}] is not a valid {model}: {error}")
+        return problems
+
+    @property
+    def logical_id(self) -> str:
+        """Its function's logical id in template.yaml: lab_sessions -> LabSessionsFunction."""
+        return "".join(part.capitalize() for part in self.name.split("_")) + "Function"
+
+    @property
+    def title(self) -> str:
+        return self.name.replace("_", " ").capitalize()
 
     @property
     def collection(self) -> str:
@@ -115,6 +160,9 @@ class Resource:
     @property
     def all_indexes(self) -> tuple[IndexModel, ...]:
         return self.indexes + search_indexes(self.search_fields)
+
+
+_SOME_ID = "0123456789abcdef01234567"  # stands in for a reference in an example
 
 
 def _enrollment_filter(query: enrollments.EnrollmentQuery) -> Filter:
@@ -136,6 +184,10 @@ STUDENTS = Resource(
     unique_messages={"email_unique": "A student with this email already exists."},
     search_fields=("name", "email"),
     natural_key=("email_folded",),
+    examples=(
+        {"name": "Ada Lovelace", "email": "ada@example.org", "program": "Mathematics"},
+        {"name": "Grace Hopper", "email": "grace@example.org", "date_of_birth": "1906-12-09"},
+    ),
 )
 
 COURSES = Resource(
@@ -149,6 +201,10 @@ COURSES = Resource(
     unique_messages={"code_unique": "A course with this code already exists."},
     search_fields=("code", "title"),
     natural_key=("code",),
+    examples=(
+        {"code": "CS101", "title": "Programming", "credits": 5},
+        {"code": "MATH-201", "title": "Linear algebra", "credits": 6},
+    ),
 )
 
 ENROLLMENTS = Resource(
@@ -173,6 +229,11 @@ ENROLLMENTS = Resource(
     references={"student_id": "students", "course_id": "courses"},
     list_filter=_enrollment_filter,
     natural_key=("student_id", "course_id", "term"),
+    examples=(
+        {"student_id": _SOME_ID, "course_id": _SOME_ID, "term": "2026-FALL"},
+        {"student_id": _SOME_ID, "course_id": _SOME_ID, "term": "2027-SPRING", "grade": "A-"},
+    ),
+    page=False,
 )
 
 ALL_RESOURCES: tuple[Resource, ...] = (STUDENTS, COURSES, ENROLLMENTS)
@@ -202,3 +263,11 @@ def referrers(resource: Resource) -> list[tuple[Resource, str]]:
         for name, target in other.references.items()
         if target == resource.collection
     ]
+
+
+def declared(name: str) -> Resource:
+    """The declared resource called `name`, as functions/<name>.py asks for it."""
+    for resource in ALL_RESOURCES:
+        if resource.name == name:
+            return resource
+    raise LookupError(f"no resource {name!r} is declared in ALL_RESOURCES")

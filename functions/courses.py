@@ -1,7 +1,7 @@
-"""Lambda function for /api/courses and /api/courses/{id}."""
+"""Lambda function for /api/courses and /api/courses/{id} (written by `make declare`)."""
 
 from api_core.lambda_handler import resource_handler
-from api_core.resources import COURSES
+from api_core.resources import declared
 from api_core.settings import get_settings
 
-handler = resource_handler(COURSES, get_settings())
+handler = resource_handler(declared("courses"), get_settings())

@@ -1,7 +1,7 @@
-"""Lambda function for /api/enrollments and /api/enrollments/{id}."""
+"""Lambda function for /api/enrollments and /api/enrollments/{id} (written by `make declare`)."""
 
 from api_core.lambda_handler import resource_handler
-from api_core.resources import ENROLLMENTS
+from api_core.resources import declared
 from api_core.settings import get_settings
 
-handler = resource_handler(ENROLLMENTS, get_settings())
+handler = resource_handler(declared("enrollments"), get_settings())

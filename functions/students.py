@@ -1,7 +1,7 @@
-"""Lambda function for /api/students and /api/students/{id}."""
+"""Lambda function for /api/students and /api/students/{id} (written by `make declare`)."""
 
 from api_core.lambda_handler import resource_handler
-from api_core.resources import STUDENTS
+from api_core.resources import declared
 from api_core.settings import get_settings
 
-handler = resource_handler(STUDENTS, get_settings())
+handler = resource_handler(declared("students"), get_settings())

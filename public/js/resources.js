@@ -1,4 +1,8 @@
-// What the list and detail views need to know about each kind of record.
+// What the list and detail views need to know about each kind of record: written
+// here for students and courses, derived from the API's declarations (declared.js,
+// written by `make declare`) for any other resource with a page of its own.
+
+import { DECLARED } from "./declared.js";
 
 export const GRADES = ["A+", "A", "A-", "B+", "B", "B-", "C+", "C", "C-", "D+", "D", "D-", "F"];
 
@@ -131,6 +135,46 @@ export const COURSES = {
   deleteRefused: (c) =>
     `${c.code} still has students enrolled, so the course was kept. Remove those enrollments first, then delete the course.`,
 };
+
+const WRITTEN = { students: STUDENTS, courses: COURSES };
+
+/** The resources with a page of their own, in the order they are declared. */
+export const PAGES = DECLARED.filter((d) => d.page).map((d) => WRITTEN[d.resource] ?? fromDeclaration(d));
+
+/** A page's description from the declaration alone: its fields, in the model's order. */
+function fromDeclaration(d) {
+  const show = (value) => (value === null || value === undefined || value === "" ? "—" : String(value));
+  const label = (name) => d.fields.find((f) => f.name === name)?.label.toLowerCase() ?? name;
+  const [first, second] = d.fields;
+  const plural = d.title.toLowerCase();
+  return {
+    resource: d.resource,
+    singular: d.singular,
+    plural,
+    title: d.title,
+    route: `#/${d.resource}`,
+    searchable: d.searchFields.length > 0,
+    searchLabel: `Search by ${d.searchFields.map(label).join(" or ")}`,
+    searchPlaceholder: capitalised(d.searchFields.map(label).join(" or ")),
+    conflictField: d.uniqueFields[0],
+    recordTitle: (r) => show(r[first.name]),
+    recordSubtitle: (r) => (second ? show(r[second.name]) : ""),
+    columns: d.fields.slice(0, 3).map((f, i) => ({
+      label: f.label,
+      value: (r) => show(r[f.name]),
+      primary: i === 0,
+      numeric: f.type === "number",
+    })),
+    details: d.fields.slice(1).map((f) => ({ label: f.label, value: (r) => show(r[f.name]) })),
+    fields: d.fields.map((f) => ({ ...f, wide: !f.type && (f.maxlength ?? Infinity) > 100 })),
+    empty: { title: `No ${plural} yet`, text: `Add the first ${d.singular}.` },
+    deleteRefused: (r) => `Other records still point at ${show(r[first.name])}, so it was kept. Remove them first.`,
+  };
+}
+
+function capitalised(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 /**
  * What an import file of each kind holds (the API's api_core/imports/kinds.py): its

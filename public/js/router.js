@@ -1,26 +1,46 @@
-// Hash routes, so the static host needs no rewrite rules: #/students, #/students/<id>,
-// #/courses, #/courses/<id>.
+// Hash routes, so the static host needs no rewrite rules: #/<resource> and
+// #/<resource>/<id> for each resource with a page (PAGES); #/ is the first one.
 
 import { pageTitle } from "./brand.js";
-import { STUDENTS, COURSES } from "./resources.js";
+import { PAGES } from "./resources.js";
 import { renderList } from "./views/list.js";
 import { renderDetail } from "./views/detail.js";
 import { courseRoster, studentEnrollments } from "./views/enrollments.js";
 import { renderNotFound } from "./views/not-found.js";
 
-const ROUTES = [
-  { pattern: /^\/?$/, section: "students", view: (main, _m, params) => renderList(main, STUDENTS, params) },
-  { pattern: /^\/students$/, section: "students", view: (main, _m, params) => renderList(main, STUDENTS, params) },
-  { pattern: /^\/students\/([^/]+)$/, section: "students", view: (main, m) => renderDetail(main, STUDENTS, m[1], { panel: studentEnrollments }) },
-  { pattern: /^\/courses$/, section: "courses", view: (main, _m, params) => renderList(main, COURSES, params) },
-  { pattern: /^\/courses\/([^/]+)$/, section: "courses", view: (main, m) => renderDetail(main, COURSES, m[1], { panel: courseRoster }) },
-];
+// What a record's page shows below its details, where there is more to show.
+const PANELS = { students: studentEnrollments, courses: courseRoster };
 
-const TITLES = { students: "Students", courses: "Courses" };
+const ROUTES = PAGES.flatMap((config, n) => {
+  const section = config.resource;
+  const list = (main, _m, params) => renderList(main, config, params);
+  return [
+    ...(n === 0 ? [{ pattern: /^\/?$/, section, view: list }] : []),
+    { pattern: new RegExp(`^/${section}$`), section, view: list },
+    { pattern: new RegExp(`^/${section}/([^/]+)$`), section, view: (main, m) => renderDetail(main, config, m[1], { panel: PANELS[section] }) },
+  ];
+});
+
+const TITLES = Object.fromEntries(PAGES.map((config) => [config.resource, config.title]));
+
+/** A link in the main navigation for each page index.html does not link already. */
+function addNavLinks() {
+  const nav = document.querySelector("nav.nav");
+  for (const config of PAGES) {
+    if (nav && !nav.querySelector(`[data-section="${config.resource}"]`)) {
+      const link = document.createElement("a");
+      link.href = config.route;
+      link.dataset.section = config.resource;
+      link.textContent = config.title;
+      nav.append(link);
+    }
+  }
+}
 
 let cleanup = null;
 
 export function startRouter(main) {
+  addNavLinks();
   const onHashChange = () => show(main, true);
   window.addEventListener("hashchange", onHashChange);
   // Signed out (auth.js): stop showing records; signing in again reloads the page.

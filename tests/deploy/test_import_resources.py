@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from api_core.resources import ALL_RESOURCES
 from tests.deploy.conftest import SITE_URL, Deploys
 
 pytestmark = pytest.mark.deploy
@@ -174,8 +175,8 @@ def test_each_import_function_may_do_only_its_part(deploy: Deploys) -> None:
     assert len(statements) == 3
     # The batch function polls through the event source mapping's managed policy only.
     assert inline_statements(cloudformation, "ImportBatchFunctionRole") == []
-    for crud in ("Students", "Courses", "Enrollments", "Health"):
-        assert inline_statements(cloudformation, f"{crud}FunctionRole") == [], crud
+    for crud in [resource.logical_id for resource in ALL_RESOURCES] + ["HealthFunction"]:
+        assert inline_statements(cloudformation, f"{crud}Role") == [], crud
 
 
 def test_import_functions_are_told_their_bucket_and_queue(deploy: Deploys) -> None:

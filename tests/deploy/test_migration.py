@@ -227,10 +227,7 @@ def test_deploy_creates_the_api_functions_after_the_first_migration(
 ) -> None:
     resources = deploy()["Resources"]
     api_functions = {route.function for route in template_routes(template)}
-    assert api_functions == {
-        "StudentsFunction",
-        "CoursesFunction",
-        "EnrollmentsFunction",
+    assert api_functions == {resource.logical_id for resource in ALL_RESOURCES} | {
         "HealthFunction",
         "ImportsFunction",
     }

@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,9 +24,9 @@ import pytest
 from api_core.app import app
 from api_core.auth import public_operations
 from api_core.resources import ALL_RESOURCES
+from tests.deploy.built import STAFF_CLAIMS, deployed_environment, invoke_built
 from tests.deploy.conftest import Deploys, SamBuild
 from tests.deploy.http_api import Route, template_routes
-from tests.deploy.tools import run
 
 pytestmark = pytest.mark.deploy
 
@@ -36,9 +34,7 @@ SAMPLE_ID = "0123456789abcdef01234567"
 PROBLEM = "application/problem+json"
 # A valid body per resource, so writes get past validation to the database.
 SAMPLE_BODIES: dict[str, dict[str, Any]] = {
-    "students": {"name": "Ada Lovelace", "email": "ada@example.org"},
-    "courses": {"code": "CS101", "title": "Programming", "credits": 5},
-    "enrollments": {"student_id": SAMPLE_ID, "course_id": SAMPLE_ID, "term": "2026-FALL"},
+    **{resource.name: dict(resource.examples[0]) for resource in ALL_RESOURCES},
     "imports": {"kind": "students", "file_name": "students.csv"},
 }
 # Operations that answer without the database: (status, content type, Retry-After?).
@@ -46,17 +42,6 @@ DATABASE_FREE = {
     "GET /api/auth/config": (200, "application/json", False),
     # On AWS the file goes to S3: the API's own upload route refuses it outright.
     "PUT /api/imports/{id}/file": (409, PROBLEM, False),
-}
-# What API Gateway's JWT authorizer passes on for a Cognito access token of a staff
-# member: every claim as a string, a list as "[a b]".
-STAFF_CLAIMS = {
-    "sub": "3f1c0c4e-0000-4000-8000-000000000001",
-    "iss": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example",
-    "client_id": "example-client",
-    "token_use": "access",
-    "scope": "openid email profile",
-    "username": "3f1c0c4e-0000-4000-8000-000000000001",
-    "cognito:groups": "[staff]",
 }
 ANONYMOUS = "anonymous "  # prefix of the operations sent without claims
 UNREACHABLE_DATABASE = {
@@ -101,37 +86,6 @@ def test_template_route_serves_some_openapi_operation(template: dict[str, Any]) 
     assert dead == []
 
 
-def deployed_environment(deploy: Deploys, function: str) -> dict[str, str]:
-    """The function's variables in a default deploy that are known before it runs:
-    literals and parameters with a default (not the user pool's ids and URLs), and
-    stand-ins for the names of the stack's bucket and queue."""
-    cloudformation = deploy()
-    parameters = {
-        name: str(spec["Default"])
-        for name, spec in cloudformation["Parameters"].items()
-        if "Default" in spec
-    }
-    variables = cloudformation["Resources"][function]["Properties"]["Environment"]["Variables"]
-    known = {}
-    for name, value in variables.items():
-        if isinstance(value, str):
-            known[name] = value
-        elif set(value) == {"Ref"} and value["Ref"] in parameters:
-            known[name] = parameters[value["Ref"]]
-        elif set(value) == {"Ref"} and _resource_type(cloudformation, value["Ref"]) in NAMED:
-            # The import bucket's or queue's name, known once deployed.
-            known[name] = f"{value['Ref'].lower()}-of-the-stack"
-    return known
-
-
-NAMED = ("AWS::S3::Bucket", "AWS::SQS::Queue")
-
-
-def _resource_type(cloudformation: dict[str, Any], logical_id: str) -> str | None:
-    resource = cloudformation["Resources"].get(logical_id)
-    return None if resource is None else str(resource["Type"])
-
-
 @pytest.fixture(scope="module")
 def invocations(
     sam_build: SamBuild,
@@ -142,10 +96,6 @@ def invocations(
     """Each function's built package invoked twice per operation it owns, in one process:
     first as a staff member through the authorizer, then with no claims at all."""
     routes = template_routes(template)
-    python = shutil.which(template["Globals"]["Function"]["Runtime"], path=sam_build.env["PATH"])
-    assert python is not None
-    layer = sam_build.artifact("DependenciesLayer") / "python"
-    runner = Path(__file__).with_name("invoke_built.py")
     planned: dict[str, list[tuple[str, str, Route]]] = defaultdict(list)
     for method, path in openapi_operations():
         matched = owners(routes, method, path)
@@ -159,23 +109,14 @@ def invocations(
             for claims in (STAFF_CLAIMS, None)
             for method, path, route in operations
         ]
-        results_file = tmp_path_factory.mktemp("invoke") / "results.json"
-        env = {
-            **sam_build.env,
+        environment = {
             **deployed_environment(deploy, function),
             # What the deploy resolves AUTH_AUDIENCE's Ref to: the user pool's app client.
             "AUTH_AUDIENCE": STAFF_CLAIMS["client_id"],
             **UNREACHABLE_DATABASE,
-            "PYTHONPATH": f"{sam_build.artifact(function)}:{layer}",
-            "PYTHONDONTWRITEBYTECODE": "1",  # the packages are read-only on Lambda
         }
-        env.pop("VIRTUAL_ENV", None)
-        handler = operations[0][2].handler
-        result = run(
-            [python, "-S", "-P", runner, handler, results_file], env=env, input=json.dumps(events)
-        )
-        assert result.returncode == 0, result.stderr
-        outcome: dict[str, Any] = json.loads(results_file.read_text())
+        results_file = tmp_path_factory.mktemp("invoke") / "results.json"
+        outcome, result = invoke_built(sam_build, function, events, environment, results_file)
         outcome["operations"] = [
             f"{prefix}{method} {path}"
             for prefix in ("", ANONYMOUS)
@@ -184,7 +125,7 @@ def invocations(
         outcome["log_lines"] = result.stdout.splitlines()
         outcome["events"] = events
         outcome["package"] = str(sam_build.artifact(function))
-        outcome["layer"] = str(layer)
+        outcome["layer"] = str(sam_build.artifact("DependenciesLayer") / "python")
         return outcome
 
     # One process per function, as on Lambda; they run side by side.

@@ -13,6 +13,7 @@ import pytest
 
 from api_core.app import app
 from api_core.auth import public_operations
+from api_core.resources import ALL_RESOURCES
 from api_core.settings import Settings
 from tests.deploy.conftest import Deploys
 from tests.deploy.http_api import template_routes
@@ -189,7 +190,7 @@ def test_health_function_alone_serves_the_hosted_sign_in_endpoints(deploy: Deplo
     }
     assert variables["HealthFunction"]["AUTH_CLIENT_ID"] == {"Ref": "UserPoolClient"}
     assert variables["HealthFunction"]["AUTH_SCOPES"] == "openid email profile"
-    for logical_id in ("StudentsFunction", "CoursesFunction", "EnrollmentsFunction"):
+    for logical_id in (resource.logical_id for resource in ALL_RESOURCES):
         assert "AUTH_CLIENT_ID" not in variables[logical_id]
 
 

@@ -55,3 +55,29 @@ def test_the_shipped_declarations_hold() -> None:
     check_references(ALL_RESOURCES)
     for resource in ALL_RESOURCES:
         assert replace(resource) == resource
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"name": "Teachers"}, "name 'Teachers' must be lower_snake_case"),
+        ({"name": "lab-sessions"}, "name 'lab-sessions' must be lower_snake_case"),
+        ({"name": "health"}, "name 'health' is taken by functions/health.py"),
+        ({"examples": ({}, {})}, "examples[0] is not a valid StudentCreate"),
+        ({"examples": (STUDENTS.examples[0], {"name": "x"})}, "examples[1] is not a valid"),
+    ],
+)
+def test_a_name_or_example_the_rest_cannot_use_is_refused(
+    change: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ValueError) as refused:
+        replace(STUDENTS, **change)  # type: ignore[arg-type]
+
+    assert message in str(refused.value)
+
+
+def test_a_resource_name_becomes_a_camel_case_logical_id_and_a_title() -> None:
+    lab_sessions = replace(STUDENTS, name="lab_sessions")
+
+    assert lab_sessions.logical_id == "LabSessionsFunction"
+    assert lab_sessions.title == "Lab sessions"

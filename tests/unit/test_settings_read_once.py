@@ -11,6 +11,7 @@ ENTRY_POINTS = {
     "api_core/app.py",
     "api_core/migrate.py",
     "api_core/imports/__main__.py",
+    "api_core/declare.py",  # writes functions/<name>.py, which reads them
 }
 
 

@@ -6,6 +6,7 @@ import { canWrite } from "../auth.js";
 import { focus, h, icon, replace } from "../dom.js";
 import { capitalise, describe } from "../messages.js";
 import { toast } from "../toast.js";
+import { IMPORT_KINDS } from "../resources.js";
 import { openImportDialog } from "./import-dialog.js";
 import { openCreateDialog } from "./record-dialog.js";
 
@@ -45,7 +46,7 @@ export function renderList(main, config, { query = "" } = {}) {
       autocomplete: "off",
       spellcheck: "false",
       value: search,
-      placeholder: "Name or email",
+      placeholder: config.searchPlaceholder ?? "Name or email",
     });
     let timer = null;
     input.addEventListener("input", () => {
@@ -68,7 +69,7 @@ export function renderList(main, config, { query = "" } = {}) {
 
   replace(
     main,
-    h("header", { class: "page-header" }, h("div", {}, heading), canWrite() ? h("div", { class: "page-actions list-actions" }, importButton, newButton) : null),
+    h("header", { class: "page-header" }, h("div", {}, heading), canWrite() ? h("div", { class: "page-actions list-actions" }, IMPORT_KINDS[config.resource] ? importButton : null, newButton) : null),
     h("section", { class: "card list-card", "aria-label": `${config.title} list` }, searchBox, status, results, h("div", { class: "list-footer" }, more)),
   );
 
