@@ -10,6 +10,7 @@ is then an equality per field, each an index range already in _id order.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from pymongo import ASCENDING, IndexModel
@@ -24,12 +25,22 @@ def folded(field: str) -> str:
 
 
 def fold(text: str) -> str:
-    """What a searchable value is compared as: case folded."""
-    return text.casefold()
+    """What a value is compared as, for uniqueness too: NFKC, then case folded.
+
+    NFKC makes compatibility forms one (fullwidth "ａｄａ", the ligature "ﬁ", a
+    superscript); folding after it can undo NFKC, hence the second pass (Unicode's
+    NFKC_Casefold, toNFKC_Casefold, does the same).
+    """
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
 
 
 def prefixed(field: str) -> str:
     return f"{field}_prefixes"
+
+
+def stored_copies(field: str) -> tuple[str, ...]:
+    """The names of the copies stored beside `field`, to remove along with it."""
+    return (folded(field), prefixed(field))
 
 
 def search_copies(field: str, value: str) -> dict[str, Any]:

@@ -109,7 +109,7 @@ export const COURSES = {
       maxlength: 13,
       autocapitalize: "characters",
       spellcheck: "false",
-      hint: "Letters then digits, like CS101 or MATH-201.",
+      hint: "Letters then digits, like CS101. MATH 201 and MATH-201 are saved as MATH201.",
       formatHint: "Use 2–8 letters followed by up to 4 digits, like CS101.",
     },
     {

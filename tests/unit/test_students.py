@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.support.builders import student_body
@@ -54,6 +55,19 @@ def test_create_student_with_email_differing_only_in_case_is_conflict(client: Te
     assert response.status_code == 409
     assert response.headers["content-type"] == PROBLEM
     assert response.json()["detail"] == "A student with this email already exists."
+
+
+@pytest.mark.parametrize(
+    "spelling", ["ＡＤＡ@example.edu", "ａｄａ@example.edu", "ADA@example.edu"]
+)
+def test_create_student_with_email_equal_under_nfkc_and_case_folding_is_conflict(
+    client: TestClient, spelling: str
+) -> None:
+    create(client, email="ada@example.edu")
+
+    response = client.post("/api/students", json=student_body(email=spelling))
+
+    assert response.status_code == 409
 
 
 def test_get_student_with_unknown_or_malformed_id_is_not_found(client: TestClient) -> None:
