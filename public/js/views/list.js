@@ -45,7 +45,7 @@ export function renderList(main, config, { query = "" } = {}) {
       autocomplete: "off",
       spellcheck: "false",
       value: search,
-      placeholder: "Name or email",
+      placeholder: config.searchPlaceholder,
     });
     let timer = null;
     input.addEventListener("input", () => {
