@@ -119,3 +119,17 @@ def test_migration_reports_students_whose_emails_are_one_under_nfkc(
         )
     ]
     assert len(stored(mock_database, "students")) == 2
+
+
+def test_migration_makes_older_students_findable_by_any_word(
+    client: TestClient, mock_database: Database
+) -> None:
+    student = legacy_student("Gabriel García Márquez", "gabo@example.org", "Computer Science")
+    insert(mock_database, "students", student)
+    assert client.get("/api/students", params={"q": "garcia"}).json()["items"] == []
+
+    run_migration(mock_database)
+
+    for q in ("garcia", "marquez", "science"):
+        items = client.get("/api/students", params={"q": q}).json()["items"]
+        assert [s["id"] for s in items] == [str(student["_id"])], q
