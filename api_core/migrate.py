@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 
 import pymongo
 from pymongo import AsyncMongoClient
@@ -22,16 +23,26 @@ from api_core.database import Database, Document, create_client
 from api_core.references import claim_existing_references
 from api_core.resources import ALL_RESOURCES
 from api_core.settings import DATABASE, Settings, database_name, get_settings
+from api_core.stored_forms import Collision, refresh_stored_forms
 
 # Building an index on a large collection takes a while; a server that hangs does not.
 DEADLINE_SECONDS = 300
+# `python -m api_core.migrate` ends with this when records collided (see stored_forms).
+COLLISIONS_EXIT_STATUS = 3
 
 logger = logging.getLogger(__name__)
 
 
-async def migrate(database: Database) -> None:
+async def migrate(database: Database) -> list[Collision]:
+    """Indexes, reference claims and stored forms; the records left as they were."""
     await ensure_indexes(database)
     await claim_existing_references(database, ALL_RESOURCES)
+    collisions = []
+    for resource in ALL_RESOURCES:
+        collisions += await refresh_stored_forms(database, resource)
+    for collision in collisions:
+        logger.warning("not migrated: %s", collision.describe())
+    return collisions
 
 
 async def ensure_indexes(database: Database) -> None:
@@ -74,7 +85,7 @@ async def refuse_to_leave_records_behind(
         )
 
 
-async def migrate_configured_database(settings: Settings) -> None:
+async def migrate_configured_database(settings: Settings) -> list[Collision]:
     client = create_client(settings)
     database = client[settings.mongodb_db]
     try:
@@ -85,26 +96,40 @@ async def migrate_configured_database(settings: Settings) -> None:
             await database.command("ping")
             await refuse_to_leave_records_behind(client, settings)
         with pymongo.timeout(DEADLINE_SECONDS):
-            await migrate(database)
+            return await migrate(database)
     finally:
         await client.close()
 
 
 def migrate_from_environment() -> None:
-    """The deploy step against the database the environment names (see Settings)."""
+    """The deploy step against the database the environment names (see Settings).
+
+    Collisions do not fail it (a failed custom resource would roll the stack back
+    while the data stays as it is); each is a WARNING line in its log.
+    """
+    _migrate_from_environment()
+
+
+def _migrate_from_environment() -> list[Collision]:
     settings = get_settings()
-    asyncio.run(migrate_configured_database(settings))
+    collisions = asyncio.run(migrate_configured_database(settings))
     logger.info(
-        "migrated database %r: indexes and reference claims are up to date", settings.mongodb_db
+        "migrated database %r: indexes, reference claims and stored forms are up to date "
+        "(%d records left as they were)",
+        settings.mongodb_db,
+        len(collisions),
     )
+    return collisions
 
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
-        migrate_from_environment()
+        collisions = _migrate_from_environment()
     except RecordsElsewhere as error:
         raise SystemExit(f"python -m api_core.migrate: {error}") from None
+    if collisions:
+        sys.exit(COLLISIONS_EXIT_STATUS)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from api_core.ids import decode_cursor, encode_cursor
 from api_core.models.base import InputModel, ListQuery, Record
 from api_core.references import REFERENCED_BY, claim, drop_stale_claims, release
 from api_core.resources import Resource, referrers
-from api_core.search import search_copies, search_filter
+from api_core.search import search_copies, search_filter, stored_copies
 
 Outcome = Literal["created", "updated", "unchanged"]
 # A put that keeps losing races for its record gives up after this many tries.
@@ -128,7 +128,12 @@ class Repository:
             update: dict[str, Any] = {"$inc": {"version": 1}}
             to_set = self._to_document({k: v for k, v in changes.items() if v is not None})
             update["$set"] = {**to_set, "updated_at": _now()}
-            to_unset = {k: "" for k, v in changes.items() if v is None}
+            cleared = [k for k, v in changes.items() if v is None]
+            to_unset = {
+                name: ""
+                for k in cleared
+                for name in (k, *(stored_copies(k) if k in self.resource.search_fields else ()))
+            }
             if to_unset:
                 update["$unset"] = to_unset
             try:

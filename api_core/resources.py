@@ -49,7 +49,7 @@ class Resource:
     # Field holding another record's id -> that record's collection. The target
     # must exist on create, and cannot be deleted while anything points at it.
     references: Mapping[str, str] = field(default_factory=dict)
-    # Fields `?q=` matches by their start, ignoring case (see api_core/search.py).
+    # Fields `?q=` matches by the start of their words (see api_core/search.py).
     # Each also gets a stored `<field>_folded` copy, usable by a unique index.
     search_fields: tuple[str, ...] = ()
     # Builds the MongoDB filter for a list request's other query parameters.
@@ -182,7 +182,7 @@ STUDENTS = Resource(
     query_model=students.StudentQuery,
     indexes=(IndexModel([("email_folded", ASCENDING)], unique=True, name="email_unique"),),
     unique_messages={"email_unique": "A student with this email already exists."},
-    search_fields=("name", "email"),
+    search_fields=("name", "email", "program"),
     natural_key=("email_folded",),
     examples=(
         {"name": "Ada Lovelace", "email": "ada@example.org", "program": "Mathematics"},

@@ -26,6 +26,8 @@ from api_core.devtools.lambda_context import FakeLambdaContext
 from api_core.devtools.settings import changed
 from api_core.devtools.shapes import recording, summarize
 from api_core.devtools.wire_server import WireServer
+from api_core.resources import STUDENTS
+from api_core.search import search_filter
 from api_core.settings import Settings, get_settings
 from bench.common import markdown_table, median, student_bodies, student_documents, use_database
 
@@ -91,7 +93,11 @@ def exercise_every_list(settings: Settings) -> None:
             students,
             "POST",
             "/api/students",
-            body={"name": f"Shape Tester {n}", "email": f"shape.tester.{n}@example.edu"},
+            body={
+                "name": f"Shape Tester {n}",
+                "email": f"shape.tester.{n}@example.edu",
+                "program": "Physics",
+            },
         )["id"]
         for n in range(PAGE + 2)
     ]
@@ -115,10 +121,13 @@ def exercise_every_list(settings: Settings) -> None:
         (students, "/api/students", {}),
         (students, "/api/students", {"q": "shape"}),
         (students, "/api/students", {"q": "SHAPE.TESTER.1"}),
-        (students, "/api/students", {"q": "shape tester 1 long"}),  # > 16 characters
-        (students, "/api/students", {"q": "shape.tester.1@exam"}),
+        (students, "/api/students", {"q": "tester"}),  # a later word of the name
+        (students, "/api/students", {"q": "shape tes"}),  # several words: each must match
+        (students, "/api/students", {"q": "shape.tester.1@example"}),  # a word > 16 characters
+        (students, "/api/students", {"q": "physics"}),  # the program
         (courses, "/api/courses", {}),
         (courses, "/api/courses", {"q": "sh0"}),
+        (courses, "/api/courses", {"q": "sh 001"}),
         (enrollments, "/api/enrollments", {}),
         (enrollments, "/api/enrollments", {"student_id": student_ids[0]}),
         (enrollments, "/api/enrollments", {"course_id": course_ids[0]}),
@@ -160,6 +169,26 @@ def _explain(client: MongoClient[dict[str, Any]], find: dict[str, Any]) -> dict[
     }
 
 
+def search_index_entries(count: int = 1000) -> dict[str, Any]:
+    """Index entries the search copies add per student (one per stored prefix), over
+    `count` of the benchmark's students; beside them, what the prefixes of the whole
+    name and email (before issue 12) came to. Counted, not timed: no noise."""
+    from api_core.search import PREFIX_LENGTH, fold, prefixed
+
+    documents = student_documents(student_bodies(count))
+    entries = [sum(len(d.get(prefixed(f), ())) for f in STUDENTS.search_fields) for d in documents]
+    before = [
+        sum(min(len(fold(d[f])), PREFIX_LENGTH) for f in ("name", "email")) for d in documents
+    ]
+    return {
+        "records": count,
+        "mean": sum(entries) / count,
+        "min": min(entries),
+        "max": max(entries),
+        "before_mean": sum(before) / count,
+    }
+
+
 def run(sizes: list[int], repetitions: int = 5) -> dict[str, Any]:
     with WireServer() as server:
         # At 100k the test server's scan-and-sort pages outlast the API's 5 s operation
@@ -194,7 +223,7 @@ def run(sizes: list[int], repetitions: int = 5) -> dict[str, Any]:
                     assert _follow(depth) == deep_cursor
                 reps = repetitions if size < 100_000 else max(3, repetitions // 2)
                 matches = client[DATABASE].students.count_documents(
-                    {"$or": [{"name_prefixes": SEARCH}, {"email_prefixes": SEARCH}]}
+                    search_filter(STUDENTS.search_fields, SEARCH)
                 )
                 rows.append(
                     {
@@ -228,7 +257,17 @@ def run(sizes: list[int], repetitions: int = 5) -> dict[str, Any]:
         "explains": explains,
         "all_shapes": summarize(every.finds),
         "commands": sorted(set(every.commands)),
+        "search_index_entries": search_index_entries(),
     }
+
+
+def _entries_line(entries: dict[str, Any]) -> str:
+    return (
+        f"Search index entries per student (word prefixes of name, email and program), "
+        f"over {entries['records']:,} of these students: mean {entries['mean']:.1f}, "
+        f"min {entries['min']}, max {entries['max']}; the prefixes of the whole name and "
+        f"email alone came to {entries['before_mean']:.1f}."
+    )
 
 
 def _plan(explained: dict[str, Any]) -> str:
@@ -277,6 +316,8 @@ def markdown(result: dict[str, Any]) -> str:
         "",
         f"Inserting {last['size']:,} students with pymongo `insert_many` took "
         f"{last['insert_seconds_total']:.0f} s on the test server.",
+        "",
+        _entries_line(result["search_index_entries"]),
         "",
         "Query shapes the API sent while timed, the declared index answering each "
         "branch, and the test server's `explain` (executionStats) at "

@@ -170,8 +170,8 @@ def shape(find: dict[str, Any]) -> str:
     def describe(criteria: dict[str, Any]) -> str:
         parts = []
         for name, condition in criteria.items():
-            if name == "$or":
-                parts.append("$or[" + ", ".join(describe(b) for b in condition) + "]")
+            if name in ("$or", "$and"):
+                parts.append(f"{name}[" + ", ".join(describe(b) for b in condition) + "]")
             else:
                 kind = _kind(condition)
                 parts.append(f"{name}: {'eq' if kind == 'equality' else kind}")

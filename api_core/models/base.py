@@ -93,5 +93,8 @@ def search_parameter(what: str) -> Any:
         default=None,
         min_length=1,
         max_length=100,
-        description=f"Matches the start of {what}, ignoring case",
+        description=(
+            f"Words that must each start a word of {what} (all in the same one), "
+            "ignoring case, accents and punctuation"
+        ),
     )

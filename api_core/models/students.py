@@ -44,4 +44,4 @@ class Student(Record):
 
 
 class StudentQuery(ListQuery):
-    q: str | None = search_parameter("the name or the email")
+    q: str | None = search_parameter("the name, the email's local part or the program")

@@ -7,7 +7,8 @@ export const DECLARED = [
     "page": true,
     "searchFields": [
       "name",
-      "email"
+      "email",
+      "program"
     ],
     "references": {},
     "uniqueFields": [

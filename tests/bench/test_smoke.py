@@ -66,7 +66,12 @@ def test_scaling_tiny_every_list_is_index_backed(tmp_path: Path) -> None:
     shapes = {r["shape"]: r for r in result["all_shapes"]}
     assert [s for s, r in shapes.items() if r["verdict"] == "NOT COVERED"] == []
     searches = [r for s, r in shapes.items() if "name_prefixes" in s]
-    assert searches and all(r["indexes"] == ["name_search", "email_search"] for r in searches)
+    indexes = ["name_search", "email_search", "program_search"]
+    assert searches and all(r["indexes"] == indexes for r in searches)
+    # A query of several words: one index range per branch, the other words checked
+    # on the records it fetches.
+    several = [r for s, r in shapes.items() if "$and[" in s]
+    assert several and all(r["verdict"] == "index + residual" for r in several)
     assert any("student_id: eq" in s and "course_id" not in s for s in shapes)
     assert {r["shape"] for r in result["timed_shapes"]} <= set(shapes)
 

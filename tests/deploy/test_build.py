@@ -17,8 +17,8 @@ from tests.deploy.tools import ROOT
 pytestmark = pytest.mark.deploy
 
 # A guard against shipping what is not ours (a virtual environment, tests), not a
-# budget: our code is about 100 KiB unzipped, 45 KiB zipped, and grows with features.
-FUNCTION_LIMIT = 128 * 1024
+# budget: our code is about 129 KiB unzipped, 54 KiB zipped, and grows with features.
+FUNCTION_LIMIT = 160 * 1024
 IMPORT_FUNCTION_LIMIT = 192 * 1024  # all of api_core/, the import pipeline included
 LAYER_LIMIT = 30 * 1024 * 1024
 # Development tools that must never ship to Lambda.

@@ -129,7 +129,7 @@ def test_student_search_and_load_more(page: Page, api: httpx.Client, unique: str
     for i in range(23):
         create(api, "students", {"name": f"Zed{unique} {i:02}", "email": f"z{i}.{unique}@x.org"})
     page.goto("/#/students")
-    page.get_by_label("Search by name or email").fill(f"zed{unique}")
+    page.get_by_label("Search by name, email or program").fill(f"zed{unique}")
     rows = page.locator("tbody tr")
     expect(rows).to_have_count(20)
     expect(page.get_by_role("status").first).to_contain_text(
@@ -140,7 +140,7 @@ def test_student_search_and_load_more(page: Page, api: httpx.Client, unique: str
     expect(page.get_by_role("link", name=f"Zed{unique} 20")).to_be_focused()
     expect(page.get_by_role("button", name="Load more")).to_be_hidden()
 
-    page.get_by_label("Search by name or email").fill(f"nobody-{unique}")
+    page.get_by_label("Search by name, email or program").fill(f"nobody-{unique}")
     expect(page.get_by_role("heading", name=f"No students match “nobody-{unique}”")).to_be_visible()
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api_core.devtools.builders import course_body
@@ -30,9 +31,49 @@ def test_create_course_refuses_credits_out_of_range_or_not_integer(client: TestC
 
 
 def test_create_course_refuses_malformed_code(client: TestClient) -> None:
-    for code in ("", "C", "101", "CS 101", "CS101; DROP", "A" * 30):
+    for code in (
+        "",
+        "C",
+        "101",
+        "CS  101",
+        "CS--101",
+        "CS_101",
+        "CS101; DROP",
+        "A" * 30,
+        "ＣＳ101",
+    ):
         response = client.post("/api/courses", json=course_body(code=code))
         assert response.status_code == 422, code
+        assert response.json()["errors"][0]["type"] == "string_pattern_mismatch", code
+
+
+@pytest.mark.parametrize("spelling", ["math201", "MATH 201", "MATH-201", " Math-201 "])
+def test_create_course_stores_the_canonical_code(client: TestClient, spelling: str) -> None:
+    response = client.post("/api/courses", json=course_body(code=spelling))
+
+    assert response.status_code == 201
+    assert response.json()["code"] == "MATH201"
+
+
+def test_create_course_spelled_another_way_is_the_same_course(client: TestClient) -> None:
+    first = client.post("/api/courses", json=course_body(code="math201"))
+    assert first.status_code == 201
+
+    for spelling in ("MATH 201", "MATH-201", "Math201"):
+        response = client.post("/api/courses", json=course_body(code=spelling))
+        assert response.status_code == 409, spelling
+    assert [c["code"] for c in client.get("/api/courses").json()["items"]] == ["MATH201"]
+
+
+def test_patch_course_code_to_another_spelling_of_a_taken_code_is_conflict(
+    client: TestClient,
+) -> None:
+    client.post("/api/courses", json=course_body(code="BIO110A"))
+    other = client.post("/api/courses", json=course_body(code="BIO111")).json()
+
+    response = client.patch(f"/api/courses/{other['id']}", json={"code": "bio-110a"})
+
+    assert response.status_code == 409
 
 
 def test_patch_course_title_keeps_other_fields(client: TestClient) -> None:

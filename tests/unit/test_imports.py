@@ -139,6 +139,39 @@ def test_a_row_whose_natural_key_exists_updates_that_record(
     assert (student["name"], student["program"], student["version"]) == ("Ada Lovelace", "Maths", 2)
 
 
+def test_course_rows_spelling_one_code_three_ways_are_one_course(
+    mock_database: Database, client: TestClient
+) -> None:
+    import_id = new_import(mock_database, "courses")
+
+    apply(
+        mock_database,
+        import_id,
+        "courses",
+        0,
+        Row(2, {"code": "math201", "title": "Linear Algebra", "credits": "5"}),
+        Row(3, {"code": "MATH 201", "title": "Linear Algebra", "credits": "5"}),
+        Row(4, {"code": "MATH-201", "title": "Linear Algebra", "credits": "6"}),
+    )
+
+    (course,) = client.get("/api/courses").json()["items"]
+    assert (course["code"], course["credits"], course["version"]) == ("MATH201", 6, 2)
+
+
+def test_enrollment_rows_find_students_by_email_under_nfkc(
+    mock_database: Database, client: TestClient
+) -> None:
+    student = client.post("/api/students", json={"name": "Ada", "email": "ada@example.org"}).json()
+    client.post("/api/courses", json={"code": "CS101", "title": "P", "credits": 5})
+    import_id = new_import(mock_database, "enrollments")
+
+    row = {"student_email": "ＡＤＡ@example.org", "course_code": "cs-101", "term": "2026-FALL"}
+    apply(mock_database, import_id, "enrollments", 0, Row(2, row))
+
+    (enrollment,) = client.get("/api/enrollments").json()["items"]
+    assert enrollment["student_id"] == student["id"]
+
+
 def test_enrollment_rows_name_their_student_by_email_and_course_by_code(
     mock_database: Database, client: TestClient
 ) -> None:

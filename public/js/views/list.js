@@ -46,7 +46,7 @@ export function renderList(main, config, { query = "" } = {}) {
       autocomplete: "off",
       spellcheck: "false",
       value: search,
-      placeholder: config.searchPlaceholder ?? "Name or email",
+      placeholder: config.searchPlaceholder,
     });
     let timer = null;
     input.addEventListener("input", () => {
