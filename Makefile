@@ -159,10 +159,13 @@ LAMBDA_PLATFORM := --python-platform x86_64-manylinux2014 --python-version 3.12
 
 # The import functions get the whole of api_core/; the others leave api_core/imports/
 # out, as they never import it. boto3 is in no package: Lambda's runtime has it.
+# Compiled as the layer is: /var/task is read-only, so a package without .pyc files
+# compiles every module it imports at every cold start (bench/coldstart.py).
 define lambda-function
 	mkdir -p "$(ARTIFACTS_DIR)/functions"
 	cd $(REPO_ROOT) && find api_core -name '*.py' $(2) -exec cp --parents {} "$(ARTIFACTS_DIR)" \;
 	cp $(REPO_ROOT)functions/__init__.py $(REPO_ROOT)functions/$(1).py "$(ARTIFACTS_DIR)/functions/"
+	$(LAMBDA_PYTHON) -m compileall -q --invalidation-mode unchecked-hash "$(ARTIFACTS_DIR)"
 endef
 WITHOUT_IMPORTS := -not -path 'api_core/imports/*'
 
