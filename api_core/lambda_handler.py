@@ -29,6 +29,7 @@ from api_core.process_loop import process_loop
 from api_core.resources import Resource
 from api_core.router import build_router
 from api_core.settings import Settings
+from api_core.warm_up import is_warm_up, warm_up
 
 Event = Any  # what the invoker sent: an HTTP event is a dict, but anything can arrive
 LambdaHandler = Callable[[Event, Any], dict[str, Any]]
@@ -48,7 +49,8 @@ def make_handler(settings: Settings, *routers: APIRouter) -> LambdaHandler:
     cold_start = True
 
     def handler(event: Event, context: LambdaContext) -> dict[str, Any]:
-        """Mangum's own steps, apart so that an event it cannot read is a 400, not a raise.
+        """Mangum's own steps, apart so that an event it cannot read is a 400, not a raise;
+        a scheduled keep-warm event is answered by `warm_up`.
 
         Never raises: each invocation returns a result and logs one line. Every line
         logged meanwhile carries the invocation's ids (api_core/logs.py).
@@ -64,9 +66,13 @@ def make_handler(settings: Settings, *routers: APIRouter) -> LambdaHandler:
         level, failure = logging.INFO, None
         with invocation_fields(fields):
             try:
-                source, scope, body = read_event(adapter, event, context)
-                fields["method"], fields["path"] = scope["method"], scope["path"]
-                response = source(HTTPCycle(scope, body)(app))
+                if is_warm_up(event):
+                    response = warm_up(settings)
+                    fields["warm_up"] = response["database"]
+                else:
+                    source, scope, body = read_event(adapter, event, context)
+                    fields["method"], fields["path"] = scope["method"], scope["path"]
+                    response = source(HTTPCycle(scope, body)(app))
             except UnreadableEvent as error:
                 level, fields["error"] = logging.WARNING, error.reason
                 response = problem_result(event, error)
@@ -74,7 +80,7 @@ def make_handler(settings: Settings, *routers: APIRouter) -> LambdaHandler:
                 # The app answers its own errors; this is Mangum or the event loop failing.
                 level, failure = logging.ERROR, error
                 response = problem_result(event, ApiError())
-        fields["status"] = response["statusCode"]
+        fields["status"] = response.get("statusCode")  # none for a warm-up
         fields["duration_ms"] = round((time.perf_counter() - started) * 1000, 2)
         if failure is not None:
             fields["exception"] = "".join(format_exception(failure)).rstrip()
