@@ -14,7 +14,7 @@ from mangum.adapter import DEFAULT_TEXT_MIME_TYPES
 from mangum.protocols import HTTPCycle
 from mangum.types import LambdaContext
 
-from api_core import database
+from api_core import snapstart
 from api_core.auth import warn_if_open
 from api_core.errors import PROBLEM_JSON, ApiError
 from api_core.factory import create_app
@@ -95,14 +95,4 @@ def resource_handler(resource: Resource, settings: Settings) -> LambdaHandler:
     return make_handler(settings, build_router(resource))
 
 
-def _register_snapstart_hook() -> None:
-    # With SnapStart, a process resumes from a snapshot whose sockets are dead:
-    # drop the cached client so the first request after a restore reconnects.
-    try:
-        from snapshot_restore_py import register_after_restore  # type: ignore[import-not-found]
-    except ImportError:  # not on Lambda, or SnapStart's runtime hooks are absent
-        return
-    register_after_restore(database.forget_client)
-
-
-_register_snapstart_hook()
+snapstart.register()  # SnapStart: see api_core/snapstart.py
