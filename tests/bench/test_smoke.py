@@ -16,13 +16,13 @@ from bench.shapes import check, declared_indexes
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_bench(module: str, *args: str, output: Path) -> Any:
+def run_bench(module: str, *args: str, output: Path, timeout: float = 100) -> Any:
     result = subprocess.run(
         [sys.executable, "-m", module, *args, "--json", str(output)],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=100,
+        timeout=timeout,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(output.read_text())
@@ -80,17 +80,23 @@ def test_warm_tiny_reuses_connections(tmp_path: Path) -> None:
     assert all(row["connections_per_1000"] == 0 for name, row in result.items() if name != "_meta")
 
 
-def test_coldstart_tiny_reports_phases_and_memory(tmp_path: Path) -> None:
+def test_coldstart_tiny_measures_the_built_functions_against_b(tmp_path: Path) -> None:
     result = run_bench(
         "bench.coldstart",
-        *("--runs", "1", "--invocations", "3"),
+        *("--runs", "2", "--invocations", "3"),
         *("--targets", "(b) bare FastAPI+Mangum", "students"),
         output=tmp_path / "c.json",
+        timeout=600,  # a `sam build` first
     )
 
     assert set(result["cold"]) == {"(b) bare FastAPI+Mangum", "students"}
-    assert result["cold"]["students"]["total_ms"] > result["cold"]["students"]["import_ms"] > 0
+    assert result["method"] in ("rie", "bare")
+    assert [len(samples) for samples in result["samples_ms"].values()] == [2, 2]
+    assert result["cold"]["(b) bare FastAPI+Mangum"]["ratio_to_b"] == 1.0
+    students = result["cold"]["students"]
+    assert students["ratio_low"] <= students["ratio_to_b"] <= students["ratio_high"]
     assert result["imports"]["students"]["our code"] > 0
+    assert "functions.students" in result["heaviest_modules"]["students"]
     assert result["memory"]["students"]["peak_mb_after_all"] > 0
 
 
