@@ -19,13 +19,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import coldstart, deploy_size, durability, scaling, server_load, warm_gap
+from bench import coldstart, deploy_size, durability, restore, scaling, server_load, warm_gap
 from bench import imports as imports_bench
 from bench import warm as warm_bench
 from bench.common import RESULTS, ROOT, machine
 
 FULL = {
     "coldstart": ["--runs", "30", "--invocations", "10000"],
+    "restore": ["--rounds", "30"],
     "warm": ["--invocations", "3000", "--rounds", "30"],
     "warm_gap": ["--invocations", "3000", "--rounds", "30"],
     "deploy_size": [],
@@ -36,6 +37,7 @@ FULL = {
 }
 QUICK = {
     "coldstart": ["--runs", "2", "--invocations", "20"],
+    "restore": ["--rounds", "2"],
     "warm": ["--invocations", "100", "--rounds", "2"],
     "warm_gap": ["--invocations", "60", "--rounds", "2"],
     "deploy_size": [],
@@ -190,6 +192,21 @@ def summary(results: dict[str, Any]) -> list[str]:
         + _worst(cold_verdicts.values())
         + " |"
     )
+    restored = results["restore"]["functions"]
+    lines.append(
+        f"| first response after a (simulated) SnapStart restore at most "
+        f"{restore.TARGET:.0%} of a cold start | "
+        + ", ".join(
+            f"{f} {row['ratio']:.1%} (95% CI {row['ratio_low']:.1%}–{row['ratio_high']:.1%})"
+            for f, row in restored.items()
+        )
+        + f" over {results['restore']['rounds']} rounds | "
+        + _worst(
+            interval_verdict(row["ratio_low"], row["ratio_high"], restore.TARGET)
+            for row in restored.values()
+        )
+        + " |"
+    )
     students = warm["students"]
     lines.append(
         f"| warm p50 of the students GET-by-id within {WARM_TARGET}x of (b), production path "
@@ -297,6 +314,10 @@ def write_report(
         "![cold start](coldstart.png)",
         "",
         coldstart.markdown(results["coldstart"]).split("\n\nMemory:")[0],
+        "",
+        "### SnapStart, simulated (`python -m bench.restore`)",
+        "",
+        restore.markdown(results["restore"]),
         "",
         "## 2. Warm invocations (`python -m bench.warm`)",
         "",

@@ -100,6 +100,16 @@ def test_coldstart_tiny_measures_the_built_functions_against_b(tmp_path: Path) -
     assert result["memory"]["students"]["peak_mb_after_all"] > 0
 
 
+def test_restore_tiny_times_a_forked_function_against_a_cold_start(tmp_path: Path) -> None:
+    result = run_bench("bench.restore", "--rounds", "1", output=tmp_path / "r.json", timeout=600)
+
+    assert set(result["functions"]) == {"students", "courses", "enrollments", "health"}
+    for row in result["functions"].values():
+        assert 0 < row["after_fork_ms"] <= row["restore_ms"]
+        assert row["cold_ms"] > 0
+        assert row["ratio"] == row["restore_ms"] / row["cold_ms"]
+
+
 def test_imports_tiny_counts_exactly_and_finds_no_boto3_in_the_crud_functions(
     tmp_path: Path,
 ) -> None:
