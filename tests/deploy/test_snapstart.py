@@ -60,10 +60,17 @@ def test_snapstart_is_on_by_default_for_the_resource_functions_only(deploy: Depl
         assert SNAPSTART_RUNTIME.fullmatch(resources[name]["Properties"]["Runtime"]), name
 
 
-def test_snapstart_parameter_false_switches_it_off_everywhere(deploy: Deploys) -> None:
+def test_snapstart_parameter_false_switches_it_off_and_the_api_invokes_latest(
+    deploy: Deploys,
+) -> None:
+    # Without SnapStart there is nothing to publish: no alias whose version could lag
+    # behind a changed parameter (test_a_changed_parameter_alone_publishes_no_new_version).
     resources = deploy(SnapStart="false")["Resources"]
 
     assert {snapstart(props) for props in lambda_functions(resources).values()} == {"None"}
+    assert set(alias_versions(resources)) == {"MigrateFunction"}
+    for route, uri in integration_uris(resources).items():
+        assert re.fullmatch(r".*/functions/\$\{\w+Function\.Arn\}/invocations", uri), route
 
 
 def test_http_api_invokes_the_live_alias_of_every_snapstart_function(deploy: Deploys) -> None:
