@@ -79,7 +79,7 @@ def cold_chart(cold: dict[str, Any], path: Path) -> None:
     fig, (phases, imports) = plt.subplots(1, 2, figsize=(13, 5), sharey=True)
     phases.boxplot(
         [cold["samples_ms"][label] for label in labels],
-        vert=False,
+        orientation="horizontal",
         positions=range(len(labels)),
         widths=0.5,
     )
@@ -156,8 +156,14 @@ def interval_verdict(low: float, high: float, target: float) -> str:
     return "not shown: within the noise"
 
 
-def _worst(verdicts: Any) -> str:
+# Below 6 rounds no two of them bound the median with 95% confidence (2 * 0.5**n > 0.05).
+MIN_ROUNDS = 6
+
+
+def _worst(verdicts: Any, rounds: int) -> str:
     """One verdict for several targets: missed if any missed, met only if all met."""
+    if rounds < MIN_ROUNDS:
+        return "not shown: too few rounds for a 95% interval"
     found = set(verdicts)
     for worst in ("**missed**", "not shown: within the noise"):
         if worst in found:
@@ -190,7 +196,7 @@ def summary(results: dict[str, Any]) -> list[str]:
             for f in functions
         )
         + f" over {results['coldstart']['runs']} rounds | "
-        + _worst(cold_verdicts.values())
+        + _worst(cold_verdicts.values(), results["coldstart"]["runs"])
         + " |"
     )
     restored = results["restore"]["functions"]
@@ -203,8 +209,11 @@ def summary(results: dict[str, Any]) -> list[str]:
         )
         + f" over {results['restore']['rounds']} rounds | "
         + _worst(
-            interval_verdict(row["ratio_low"], row["ratio_high"], restore.TARGET)
-            for row in restored.values()
+            (
+                interval_verdict(row["ratio_low"], row["ratio_high"], restore.TARGET)
+                for row in restored.values()
+            ),
+            results["restore"]["rounds"],
         )
         + " |"
     )
