@@ -128,9 +128,12 @@ def runtime_client(python: str) -> Path:
 
 
 def find_rie() -> Path | None:
-    """AWS's runtime interface emulator, if this machine has one."""
-    candidates = [os.environ.get("AWS_LAMBDA_RIE"), ROOT.parent / "shared/tools/aws-lambda-rie"]
-    candidates.append(shutil.which("aws-lambda-rie"))
+    """AWS's runtime interface emulator, if this machine has one: AWS_LAMBDA_RIE when
+    set (empty: measure without one), else ../shared/tools/ or PATH."""
+    if "AWS_LAMBDA_RIE" in os.environ:
+        candidates: list[str | Path | None] = [os.environ["AWS_LAMBDA_RIE"]]
+    else:
+        candidates = [ROOT.parent / "shared/tools/aws-lambda-rie", shutil.which("aws-lambda-rie")]
     for candidate in candidates:
         if candidate and os.access(candidate, os.X_OK) and Path(candidate).is_file():
             return Path(candidate)

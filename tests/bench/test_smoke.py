@@ -6,20 +6,25 @@ No timing is asserted here: `make bench` measures, this only proves the code wor
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+from bench import coldstart
 from bench.shapes import check, declared_indexes
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_bench(module: str, *args: str, output: Path, timeout: float = 100) -> Any:
+def run_bench(
+    module: str, *args: str, output: Path, timeout: float = 100, env: dict[str, str] | None = None
+) -> Any:
     result = subprocess.run(
         [sys.executable, "-m", module, *args, "--json", str(output)],
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -98,6 +103,23 @@ def test_coldstart_tiny_measures_the_built_functions_against_b(tmp_path: Path) -
     assert result["imports"]["students"]["our code"] > 0
     assert "functions.students" in result["heaviest_modules"]["students"]
     assert result["memory"]["students"]["peak_mb_after_all"] > 0
+
+
+def test_coldstart_without_the_emulator_times_a_bare_interpreter_and_says_so(
+    tmp_path: Path,
+) -> None:
+    result = run_bench(
+        "bench.coldstart",
+        *("--runs", "1", "--invocations", "2"),
+        *("--targets", "(b) bare FastAPI+Mangum", "health"),
+        output=tmp_path / "c.json",
+        timeout=600,
+        env={"AWS_LAMBDA_RIE": ""},
+    )
+
+    assert result["method"] == "bare" and result["rie"] is None
+    assert result["cold"]["health"]["total_ms"] > 0
+    assert "emulator was not found" in coldstart.how_measured(result)
 
 
 def test_restore_tiny_times_a_forked_function_against_a_cold_start(tmp_path: Path) -> None:
