@@ -187,7 +187,9 @@ LAMBDA_PLATFORM := --python-platform x86_64-manylinux2014 --python-version 3.12
 # The import functions (functions/import*.py) get api_core/; the others leave
 # api_core/imports/ out, as they never import it. No function gets api_core/declare.py,
 # which only `make declare` runs, nor api_core/devtools/, the development harness (the
-# app never imports it). boto3 is in no package: Lambda's runtime has it.
+# app never imports it). boto3 is in no package: Lambda's runtime has it. Compiled as
+# the layer is: /var/task is read-only, so a package without .pyc files compiles every
+# module it imports at every cold start (bench/coldstart.py).
 snake_case = $(shell echo '$(1)' | sed -E 's/([a-z0-9])([A-Z])/\1_\2/g' | tr '[:upper:]' '[:lower:]')
 WITHOUT_IMPORTS := -not -path 'api_core/imports/*'
 NOT_SHIPPED := -not -path api_core/declare.py -not -path 'api_core/devtools/*'
@@ -198,6 +200,7 @@ build-%Function:
 	cd $(REPO_ROOT) && find api_core -name '*.py' $(NOT_SHIPPED) $(if $(filter import%,$(module)),,$(WITHOUT_IMPORTS)) \
 		-exec cp --parents {} "$(ARTIFACTS_DIR)" \;
 	cp $(REPO_ROOT)functions/__init__.py $(REPO_ROOT)functions/$(module).py "$(ARTIFACTS_DIR)/functions/"
+	$(LAMBDA_PYTHON) -m compileall -q --invalidation-mode unchecked-hash "$(ARTIFACTS_DIR)"
 
 build-DependenciesLayer: | $(UV_VENV)/.uv-$(UV_VERSION)
 	set -o pipefail; \

@@ -46,6 +46,10 @@ FUNCTION = """\
       Description: /api/{name}
       CodeUri: functions/
       Handler: functions.{name}.handler
+      AutoPublishAlias: !If [UseSnapStart, live, !Ref AWS::NoValue]
+      AutoPublishAliasAllProperties: true
+      VersionDeletionPolicy: !If [UseSnapStart, Delete, !Ref AWS::NoValue]
+      SnapStart: !If [UseSnapStart, {{ApplyOn: PublishedVersions}}, !Ref AWS::NoValue]
       ReservedConcurrentExecutions:
         !If [Cap{stem}, !Ref {stem}ReservedConcurrency, !Ref AWS::NoValue]
       Events:

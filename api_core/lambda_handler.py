@@ -14,7 +14,7 @@ from mangum.adapter import DEFAULT_TEXT_MIME_TYPES
 from mangum.protocols import HTTPCycle
 from mangum.types import LambdaContext
 
-from api_core import database
+from api_core import snapstart
 from api_core.auth import warn_if_open
 from api_core.errors import PROBLEM_JSON, ApiError
 from api_core.factory import create_app
@@ -30,6 +30,7 @@ from api_core.process_loop import process_loop
 from api_core.resources import Resource
 from api_core.router import build_router
 from api_core.settings import Settings
+from api_core.warm_up import is_warm_up, warm_up
 
 Event = Any  # what the invoker sent: an HTTP event is a dict, but anything can arrive
 LambdaHandler = Callable[[Event, Any], dict[str, Any]]
@@ -50,7 +51,8 @@ def make_handler(settings: Settings, *routers: APIRouter) -> LambdaHandler:
     cold_start = True
 
     def handler(event: Event, context: LambdaContext) -> dict[str, Any]:
-        """Mangum's own steps, apart so that an event it cannot read is a 400, not a raise.
+        """Mangum's own steps, apart so that an event it cannot read is a 400, not a raise;
+        a scheduled keep-warm event is answered by `warm_up`.
 
         Never raises: each invocation returns a result and writes one line, which is
         also its metrics (api_core/metrics.py). Every line logged meanwhile carries
@@ -67,9 +69,13 @@ def make_handler(settings: Settings, *routers: APIRouter) -> LambdaHandler:
         level, failure = logging.INFO, None
         with invocation_fields(fields):
             try:
-                source, scope, body = read_event(adapter, event, context)
-                fields["method"], fields["path"] = scope["method"], scope["path"]
-                response = source(HTTPCycle(scope, body)(app))
+                if is_warm_up(event):
+                    response = warm_up(settings)
+                    fields["warm_up"] = response["database"]
+                else:
+                    source, scope, body = read_event(adapter, event, context)
+                    fields["method"], fields["path"] = scope["method"], scope["path"]
+                    response = source(HTTPCycle(scope, body)(app))
             except UnreadableEvent as error:
                 level, fields["error"] = logging.WARNING, error.reason
                 response = problem_result(event, error)
@@ -77,7 +83,7 @@ def make_handler(settings: Settings, *routers: APIRouter) -> LambdaHandler:
                 # The app answers its own errors; this is Mangum or the event loop failing.
                 level, failure = logging.ERROR, error
                 response = problem_result(event, ApiError())
-        status = response["statusCode"]
+        status = response.get("statusCode")  # none for a warm-up
         duration_ms = round((time.perf_counter() - started) * 1000, 2)
         fields["status"], fields["duration_ms"] = status, duration_ms
         fields.update(metrics.members(fields["function_name"], status, duration_ms, cold))
@@ -94,14 +100,4 @@ def resource_handler(resource: Resource, settings: Settings) -> LambdaHandler:
     return make_handler(settings, build_router(resource))
 
 
-def _register_snapstart_hook() -> None:
-    # With SnapStart, a process resumes from a snapshot whose sockets are dead:
-    # drop the cached client so the first request after a restore reconnects.
-    try:
-        from snapshot_restore_py import register_after_restore  # type: ignore[import-not-found]
-    except ImportError:  # not on Lambda, or SnapStart's runtime hooks are absent
-        return
-    register_after_restore(database.forget_client)
-
-
-_register_snapstart_hook()
+snapstart.register()  # SnapStart: see api_core/snapstart.py

@@ -39,10 +39,11 @@ class RequestMetrics:
         ]
 
     def members(
-        self, function_name: object, status: int, duration_ms: float, cold_start: bool
+        self, function_name: object, status: int | None, duration_ms: float, cold_start: bool
     ) -> dict[str, Any]:
-        """None without a function name (not on Lambda): the metrics are filed under it."""
-        if not isinstance(function_name, str):
+        """None without a function name (not on Lambda: the metrics are filed under it),
+        nor for a keep-warm ping (no status), which is not a request."""
+        if not isinstance(function_name, str) or status is None:
             return {}
         return {
             "_aws": {"Timestamp": int(time.time() * 1000), "CloudWatchMetrics": self._directives},

@@ -1,10 +1,11 @@
 """One fresh interpreter: import a handler, answer one event, optionally many more.
 
-    python bench/_cold_child.py <target> <invocations>   (the event as JSON on stdin)
+    python3.12 -S -P bench/_cold_child.py <module.handler> <invocations>   (event on stdin)
 
-Run by bench/coldstart.py with PYTHONPATH at the repository root. It imports as
-little as it can itself (the same for every target) and prints one line that
-starts with "BENCH " holding wall-clock stamps and peak RSS (VmHWM).
+Run by bench/coldstart.py with PYTHONPATH set to a built function and the layer
+(bench/lambda_build.py). It imports as little as it can itself (the same for every
+target) and prints one line that starts with "BENCH " holding wall-clock stamps and
+peak RSS (VmHWM).
 """
 
 import json
@@ -23,17 +24,10 @@ class Context:
         return 10_000
 
 
-def load(target: str):  # noqa: ANN201 - kept free of typing imports
-    if target == "handwritten":
-        from bench.baselines import make_handwritten_handler
-
-        return make_handwritten_handler()
-    if target == "bare":
-        from bench.baselines import make_bare_framework_handler
-
-        return make_bare_framework_handler()
-    module = __import__(f"functions.{target}", fromlist=["handler"])
-    return module.handler
+def load(name: str):  # noqa: ANN201 - kept free of typing imports
+    """The handler `module.attribute` names, loaded as Lambda's runtime loads it."""
+    module_name, _, attribute = name.rpartition(".")
+    return getattr(__import__(module_name, fromlist=[attribute]), attribute)
 
 
 def _status_mb(field: str) -> float:
@@ -64,6 +58,7 @@ def main() -> None:
     if response["statusCode"] != 200:
         raise SystemExit(f"first response was {response['statusCode']}: {response}")
     result = {
+        "handler_file": sys.modules[target.rpartition(".")[0]].__file__,
         "main_started": main_started,
         "imported": imported,
         "first_response": first,
@@ -79,4 +74,5 @@ def main() -> None:
     sys.stdout.write("BENCH " + json.dumps(result) + "\n")
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -6,23 +6,28 @@ No timing is asserted here: `make bench` measures, this only proves the code wor
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 from api_core.devtools.shapes import check, declared_indexes
+from bench import coldstart
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_bench(module: str, *args: str, output: Path) -> Any:
+def run_bench(
+    module: str, *args: str, output: Path, timeout: float = 100, env: dict[str, str] | None = None
+) -> Any:
     result = subprocess.run(
         [sys.executable, "-m", module, *args, "--json", str(output)],
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
-        timeout=100,
+        timeout=timeout,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(output.read_text())
@@ -85,18 +90,51 @@ def test_warm_tiny_reuses_connections(tmp_path: Path) -> None:
     assert all(row["connections_per_1000"] == 0 for name, row in result.items() if name != "_meta")
 
 
-def test_coldstart_tiny_reports_phases_and_memory(tmp_path: Path) -> None:
+def test_coldstart_tiny_measures_the_built_functions_against_b(tmp_path: Path) -> None:
     result = run_bench(
         "bench.coldstart",
-        *("--runs", "1", "--invocations", "3"),
+        *("--runs", "2", "--invocations", "3"),
         *("--targets", "(b) bare FastAPI+Mangum", "students"),
         output=tmp_path / "c.json",
+        timeout=600,  # a `sam build` first
     )
 
     assert set(result["cold"]) == {"(b) bare FastAPI+Mangum", "students"}
-    assert result["cold"]["students"]["total_ms"] > result["cold"]["students"]["import_ms"] > 0
+    assert result["method"] in ("rie", "bare")
+    assert [len(samples) for samples in result["samples_ms"].values()] == [2, 2]
+    assert result["cold"]["(b) bare FastAPI+Mangum"]["ratio_to_b"] == 1.0
+    students = result["cold"]["students"]
+    assert students["ratio_low"] <= students["ratio_to_b"] <= students["ratio_high"]
     assert result["imports"]["students"]["our code"] > 0
+    assert "functions.students" in result["heaviest_modules"]["students"]
     assert result["memory"]["students"]["peak_mb_after_all"] > 0
+
+
+def test_coldstart_without_the_emulator_times_a_bare_interpreter_and_says_so(
+    tmp_path: Path,
+) -> None:
+    result = run_bench(
+        "bench.coldstart",
+        *("--runs", "1", "--invocations", "2"),
+        *("--targets", "(b) bare FastAPI+Mangum", "health"),
+        output=tmp_path / "c.json",
+        timeout=600,
+        env={"AWS_LAMBDA_RIE": ""},
+    )
+
+    assert result["method"] == "bare" and result["rie"] is None
+    assert result["cold"]["health"]["total_ms"] > 0
+    assert "emulator was not found" in coldstart.how_measured(result)
+
+
+def test_restore_tiny_times_a_forked_function_against_a_cold_start(tmp_path: Path) -> None:
+    result = run_bench("bench.restore", "--rounds", "1", output=tmp_path / "r.json", timeout=600)
+
+    assert set(result["functions"]) == {"students", "courses", "enrollments", "health"}
+    for row in result["functions"].values():
+        assert 0 < row["after_fork_ms"] <= row["restore_ms"]
+        assert row["cold_ms"] > 0
+        assert row["ratio"] == row["restore_ms"] / row["cold_ms"]
 
 
 def test_imports_tiny_counts_exactly_and_finds_no_boto3_in_the_crud_functions(

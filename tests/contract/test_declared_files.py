@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from api_core import declare
+from api_core.devtools.deploy_tools import lambda_python_env
 from api_core.resources import ALL_RESOURCES, Resource
 from tests.contract.conftest import ids
 
@@ -64,13 +65,14 @@ def test_the_makefile_builds_the_function_from_api_core_and_its_own_module(
     result = subprocess.run(
         ["make", "-s", f"build-{resource.logical_id}", f"ARTIFACTS_DIR={tmp_path}"],
         cwd=ROOT,
+        env=lambda_python_env("python3.12"),  # the rule compiles with the runtime's Python
         capture_output=True,
         text=True,
         timeout=120,
     )
 
     assert result.returncode == 0, result.stderr
-    built = {path.relative_to(tmp_path) for path in tmp_path.rglob("*.py")}
+    built = {path.relative_to(tmp_path) for path in tmp_path.rglob("*.py")}  # .pyc beside
     api_core = {
         path.relative_to(ROOT)
         for path in (ROOT / "api_core").rglob("*.py")

@@ -42,7 +42,8 @@ MUTATIONS: dict[str, Any] = {
     "string": "x",
     "bool": True,
 }
-NOT_HTTP = ["s3_put", "sqs_message", "eventbridge_scheduled"]
+# An EventBridge schedule is a keep-warm ping: tests/functions/test_warm_up.py.
+NOT_HTTP = ["s3_put", "sqs_message"]
 
 
 @pytest.fixture
