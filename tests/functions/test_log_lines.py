@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi import APIRouter
 
 from api_core.devtools.events import EVENT_SHAPES, EventShape, build_event
-from api_core.devtools.invoke import pointed_at
 from api_core.devtools.lambda_context import FakeLambdaContext
-from api_core.devtools.wire_server import free_port
-from api_core.lambda_handler import make_handler, resource_handler
-from api_core.resources import STUDENTS
 from api_core.settings import Settings
-from tests.conftest import close_cached_client
-from tests.support.functions import Handler
+from tests.support.functions import Handler, broken_handler
 from tests.support.logs import captured_log_lines
 
 # Where each event shape carries the id its source gave the request.
@@ -26,26 +19,6 @@ CORRELATION_IDS: dict[EventShape, str] = {
     "rest_api_v1": "77375676-xmpl-4b79-853a-f982474efe18",  # requestContext.requestId
     "alb": "Root=1-5c536348-3d683b8b04734faae651f476",  # the X-Amzn-Trace-Id header
 }
-
-
-@pytest.fixture
-def students_database_down(settings: Settings) -> Iterator[Handler]:
-    """The students function, where nothing listens for its database: refused, fast."""
-    close_cached_client()
-    down = pointed_at(settings, f"mongodb://127.0.0.1:{free_port()}", budget_ms=300)
-    yield resource_handler(STUDENTS, down)
-    close_cached_client()
-
-
-def broken_handler(settings: Settings) -> Handler:
-    """A function whose one route fails with an error nothing handles."""
-    router = APIRouter()
-
-    @router.get("/api/broken")
-    async def broken() -> None:
-        raise RuntimeError("a bug")
-
-    return make_handler(settings, router)
 
 
 def lines_of(handler: Handler, event: dict[str, Any], context: FakeLambdaContext) -> list[Any]:

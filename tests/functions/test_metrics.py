@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from fastapi import APIRouter
-
 from api_core.devtools.events import build_event
-from api_core.devtools.invoke import pointed_at
 from api_core.devtools.lambda_context import FakeLambdaContext
 from api_core.devtools.settings import changed
-from api_core.devtools.wire_server import free_port
-from api_core.lambda_handler import make_handler, resource_handler
 from api_core.metrics import DIMENSION
-from api_core.resources import STUDENTS
 from api_core.settings import Settings
-from tests.conftest import close_cached_client
-from tests.support.functions import Handler, Handlers
+from tests.support.functions import Handler, Handlers, broken_handler
 from tests.support.logs import captured_log_lines
 
 # What the EMF specification allows as a metric's Unit.
@@ -64,14 +55,6 @@ def counts(metrics: dict[str, float]) -> tuple[float, ...]:
     return tuple(metrics[name] for name in ("status_4xx", "status_5xx", "status_503"))
 
 
-@pytest.fixture
-def students_database_down(settings: Settings) -> Iterator[Handler]:
-    close_cached_client()
-    down = pointed_at(settings, f"mongodb://127.0.0.1:{free_port()}", budget_ms=300)
-    yield resource_handler(STUDENTS, down)
-    close_cached_client()
-
-
 def test_a_served_request_is_filed_under_its_function_with_its_duration(
     handlers: Handlers,
 ) -> None:
@@ -105,13 +88,7 @@ def test_database_unavailable_counts_as_5xx_and_503(students_database_down: Hand
 
 
 def test_an_unhandled_error_counts_as_5xx_not_503(settings: Settings) -> None:
-    router = APIRouter()
-
-    @router.get("/api/broken")
-    async def broken() -> None:
-        raise RuntimeError("a bug")
-
-    line = request_line(make_handler(settings, router), "GET", "/api/broken")
+    line = request_line(broken_handler(settings), "GET", "/api/broken")
 
     assert line["status"] == 500
     assert counts(emf_metrics(line)) == (0, 1, 0)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import APIRouter
+
 from api_core import auth, health
 from api_core.imports import batch_events, file_events
 from api_core.imports.router import router as imports_router
@@ -25,3 +27,14 @@ class Handlers:
         self.imports: Handler = make_handler(settings, imports_router)
         self.import_file: Handler = file_events.make_handler(settings)
         self.import_batch: Handler = batch_events.make_handler(settings)
+
+
+def broken_handler(settings: Settings) -> Handler:
+    """A function whose one route, GET /api/broken, fails with an error nothing handles."""
+    router = APIRouter()
+
+    @router.get("/api/broken")
+    async def broken() -> None:
+        raise RuntimeError("a bug")
+
+    return make_handler(settings, router)
