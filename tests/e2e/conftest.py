@@ -25,12 +25,14 @@ from playwright.sync_api import (
     Playwright,
     Request,
     Route,
+    expect,
     sync_playwright,
 )
 
 from api_core.devtools.app_server import AppServer
 from api_core.devtools.oidc_issuer import SignInClient, StandInIssuer
 from api_core.devtools.wire_server import WireServer
+from tests.e2e.axe import violations
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output"
@@ -213,3 +215,25 @@ def create(api: httpx.Client, resource: str, body: dict[str, object]) -> dict[st
     assert reply.status_code == 201, reply.text
     record: dict[str, object] = reply.json()
     return record
+
+
+SHOTS = OUTPUT / "screenshots"  # copies of new states are committed in tests/e2e/screenshots/
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 360, "height": 740}}
+
+
+@pytest.fixture(params=VIEWPORTS)
+def sized_page(page: Page, request: pytest.FixtureRequest) -> Page:
+    page.set_viewport_size(VIEWPORTS[request.param])
+    page.viewport_name = request.param  # type: ignore[attr-defined]  # for screenshot names
+    return page
+
+
+def snapshot(page: Page, state: str) -> None:
+    """Write the state's screenshot; an accessibility violation, or a view wider than
+    the screen, fails the test."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    expect(page.locator("[aria-busy=true]")).to_have_count(0)
+    assert violations(page) == [], state
+    page.screenshot(path=SHOTS / f"{state}-{page.viewport_name}.png")  # type: ignore[attr-defined]
+    fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert fits, f"{state} is wider than the {page.viewport_name} screen"  # type: ignore[attr-defined]

@@ -10,37 +10,16 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.axe import violations
-from tests.e2e.conftest import OUTPUT, create
+from tests.e2e.conftest import create, snapshot
 
 pytestmark = pytest.mark.e2e
 
-SHOTS = OUTPUT / "screenshots"
-VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 360, "height": 740}}
 PEOPLE = [
     ("Ada Lovelace", "countess"),
     ("Anders Ångström", "anders"),
     ("Gabriel García Márquez", "gabo"),
     ("Conan O'Brien", "conan"),
 ]
-
-
-@pytest.fixture(params=VIEWPORTS)
-def sized_page(page: Page, request: pytest.FixtureRequest) -> Page:
-    page.set_viewport_size(VIEWPORTS[request.param])
-    page.viewport_name = request.param  # type: ignore[attr-defined]  # for screenshot names
-    return page
-
-
-def snapshot(page: Page, state: str) -> None:
-    """Write the state's screenshot; an accessibility violation, or a view wider than
-    the screen, fails the test."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    expect(page.locator("[aria-busy=true]")).to_have_count(0)
-    assert violations(page) == [], state
-    page.screenshot(path=SHOTS / f"{state}-{page.viewport_name}.png")  # type: ignore[attr-defined]
-    fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    assert fits, f"{state} is wider than the {page.viewport_name} screen"  # type: ignore[attr-defined]
 
 
 def search(page: Page, label: str, text: str) -> None:
