@@ -16,7 +16,7 @@ from api_core import auth, health
 from api_core.factory import create_app
 from api_core.imports.router import router as imports_router
 from api_core.resources import ALL_RESOURCES
-from api_core.router import build_router
+from api_core.router import routers_of
 from api_core.settings import Settings, get_settings
 from api_core.site_headers import SiteHeaders, origin_of
 
@@ -24,7 +24,7 @@ PUBLIC_DIR = Path(__file__).resolve().parent.parent / "public"
 
 
 def create_local_app(settings: Settings) -> FastAPI:
-    routers = [build_router(resource) for resource in ALL_RESOURCES]
+    routers = [router for resource in ALL_RESOURCES for router in routers_of(resource)]
     every_router = [health.router, auth.config_router, *routers, imports_router]
     app = create_app(settings, every_router, with_docs=True)
     auth.warn_if_open(settings)

@@ -28,7 +28,7 @@ from api_core.logs import configure_logging, invocation_fields, lambda_fields, w
 from api_core.metrics import RequestMetrics
 from api_core.process_loop import process_loop
 from api_core.resources import Resource
-from api_core.router import build_router
+from api_core.router import routers_of
 from api_core.settings import Settings
 from api_core.warm_up import is_warm_up, warm_up
 
@@ -97,7 +97,7 @@ def make_handler(settings: Settings, *routers: APIRouter) -> LambdaHandler:
 
 
 def resource_handler(resource: Resource, settings: Settings) -> LambdaHandler:
-    return make_handler(settings, build_router(resource))
+    return make_handler(settings, *routers_of(resource))
 
 
 snapstart.register()  # SnapStart: see api_core/snapstart.py

@@ -65,6 +65,9 @@ class Resource:
     # A page of its own in the frontend (public/js/declared.js). Off for a resource
     # whose records are shown from the records they point at (enrollments).
     page: bool = True
+    # Modules whose `router` serves more paths under this resource's (a student's
+    # transcript, a course's roster). Only this resource's function imports them.
+    more_routes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         problems = self._contradictions()

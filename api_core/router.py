@@ -4,6 +4,7 @@
 # at runtime, and they name models chosen per resource. For the same reason mypy
 # sees those models as variables, hence the `valid-type` ignores below.
 
+import importlib
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
@@ -21,6 +22,12 @@ IfMatch = Annotated[
     str | None,
     Header(description="An ETag from an earlier read; the write fails with 412 if it is stale"),
 ]
+
+
+def routers_of(resource: Resource) -> list[APIRouter]:
+    """The resource's five CRUD endpoints, then the routers of its `more_routes`."""
+    more = [importlib.import_module(module).router for module in resource.more_routes]
+    return [build_router(resource), *more]
 
 
 def build_router(resource: Resource) -> APIRouter:
