@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, Route, expect
 
 from tests.e2e.conftest import create, snapshot
 
@@ -206,3 +206,50 @@ def test_transcript_of_student_without_courses_says_so(
     expect(transcript.get_by_role("button", name="Export CSV")).to_be_disabled()
     scroll_to(transcript)
     snapshot(page, "transcript-empty")
+
+
+def test_transcript_that_fails_to_load_offers_to_try_again(
+    sized_page: Page, api: httpx.Client, unique: str
+) -> None:
+    page = sized_page
+    student, _ = seed(api, unique)
+    failure = {"type": "/problems/internal-error", "title": "Internal Server Error", "status": 500}
+    failure["detail"] = "The server could not complete the request."
+    pattern = f"**/api/students/{student['id']}/transcript"
+    page.route(pattern, lambda route: route.fulfill(status=500, json=failure))
+
+    page.goto(f"/#/students/{student['id']}")
+    transcript = page.get_by_role("region", name="Transcript")
+    expect(transcript).to_contain_text("Couldn’t load the transcript.")
+    expect(transcript.get_by_role("button", name="Export CSV")).to_be_disabled()
+    scroll_to(transcript)
+    snapshot(page, "transcript-error")
+
+    page.unroute(pattern)
+    transcript.get_by_role("button", name="Try again").click()
+    expect(transcript.locator(".transcript__term")).to_have_count(2)
+    expect(transcript.get_by_role("button", name="Export CSV")).to_be_enabled()
+
+
+def test_transcript_loads_by_itself_once_the_database_is_back(
+    page: Page, api: httpx.Client, unique: str
+) -> None:
+    student, _ = seed(api, unique)
+    outage = {"type": "/problems/database-unavailable", "title": "Service Unavailable"}
+    outage |= {"status": 503, "detail": "The database cannot be reached right now."}
+    calls: list[str] = []
+
+    def first_unavailable(route: Route) -> None:
+        calls.append(route.request.url)
+        if len(calls) == 1:
+            route.fulfill(status=503, json=outage, headers={"Retry-After": "1"})
+        else:
+            route.continue_()
+
+    page.route(f"**/api/students/{student['id']}/transcript", first_unavailable)
+    page.goto(f"/#/students/{student['id']}")
+
+    # The banner's health check sees the API up, and the transcript asks again.
+    transcript = page.get_by_role("region", name="Transcript")
+    expect(transcript.locator(".transcript__term")).to_have_count(2, timeout=15_000)
+    assert len(calls) == 2

@@ -48,7 +48,10 @@ export function studentTranscript(container, student) {
       transcript = null;
       printButton.disabled = exportButton.disabled = true;
       summary.textContent = "";
-      replace(body, h("div", { class: "empty empty--error" }, icon("alert"), h("p", {}, describe(error)), h("button", { type: "button", class: "button", onclick: load }, "Try again")));
+      replace(body, h("div", { class: "empty empty--error" }, icon("alert"), h("p", {}, `Couldn’t load the transcript. ${describe(error)}`), h("button", { type: "button", class: "button", onclick: load }, "Try again")));
+      // Once the banner's health checks see the API back (connection.js), unless the
+      // page has moved on meanwhile.
+      window.addEventListener("app:reconnected", () => container.isConnected && mine === latest && load(), { once: true });
     }
     body.setAttribute("aria-busy", "false");
   }
