@@ -191,6 +191,7 @@ STUDENTS = Resource(
         {"name": "Ada Lovelace", "email": "ada@example.org", "program": "Mathematics"},
         {"name": "Grace Hopper", "email": "grace@example.org", "date_of_birth": "1906-12-09"},
     ),
+    more_routes=("api_core.transcripts",),
 )
 
 COURSES = Resource(

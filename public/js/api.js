@@ -105,6 +105,12 @@ export function get(resource, id) {
   return request("GET", `/${resource}/${encodeURIComponent(id)}`);
 }
 
+/** A student's transcript: per term the courses, credits and GPAs (one request). */
+export async function transcript(studentId) {
+  const { data } = await request("GET", `/students/${encodeURIComponent(studentId)}/transcript`);
+  return data;
+}
+
 export function create(resource, body) {
   return request("POST", `/${resource}`, { body });
 }

@@ -7,9 +7,10 @@ import { renderList } from "./views/list.js";
 import { renderDetail } from "./views/detail.js";
 import { courseRoster, studentEnrollments } from "./views/enrollments.js";
 import { renderNotFound } from "./views/not-found.js";
+import { withTranscript } from "./views/transcript.js";
 
 // What a record's page shows below its details, where there is more to show.
-const PANELS = { students: studentEnrollments, courses: courseRoster };
+const PANELS = { students: withTranscript(studentEnrollments), courses: courseRoster };
 
 const ROUTES = PAGES.flatMap((config, n) => {
   const section = config.resource;

@@ -25,6 +25,8 @@ export async function studentEnrollments(container, student) {
     h("section", { class: "card" }, h("header", { class: "section-header" }, h("div", {}, heading, summary)), canWrite() ? formArea : null, list),
   );
   replace(list, h("li", { class: "skeleton" }, h("div", { class: "skeleton__row" })));
+  // Tells views beside this one (the transcript) that an enrollment or grade changed.
+  const changed = () => container.dispatchEvent(new CustomEvent("enrollments:changed", { bubbles: true }));
 
   try {
     const [allCourses, mine] = await Promise.all([
@@ -68,6 +70,7 @@ export async function studentEnrollments(container, student) {
           const { data } = await api.create("enrollments", body);
           enrollments.push(data);
           render();
+          changed();
           const course = courses.get(data.course_id);
           toast(`Enrolled in ${course.code} for ${termLabel(data.term)}.`);
           form.setValues({ term: values.term });
@@ -151,6 +154,7 @@ export async function studentEnrollments(container, student) {
     try {
       const { data } = await api.update("enrollments", enrollment.id, { grade: select.value || null }, api.etagOf(enrollment));
       Object.assign(enrollment, data);
+      changed();
       toast(data.grade ? `Grade ${data.grade} saved.` : "Grade cleared.");
       select.focus();
     } catch (error) {
@@ -159,6 +163,7 @@ export async function studentEnrollments(container, student) {
         if (latest) {
           Object.assign(enrollment, latest.data);
           select.value = enrollment.grade ?? "";
+          changed();
         }
         message.textContent = "Someone else changed this grade meanwhile. The latest grade is shown; change it again if needed.";
       } else {
@@ -179,6 +184,7 @@ export async function studentEnrollments(container, student) {
     if (!removed) return;
     enrollments = enrollments.filter((e) => e.id !== enrollment.id);
     render();
+    changed();
     toast(`Removed from ${name}.`);
     focus(heading);
   }
