@@ -229,7 +229,7 @@ export function renderList(main, config, { query = "", sort = CREATED } = {}) {
     const matching = search ? ` matching “${search}”` : "";
     count.textContent = total === null ? "" : `${number.format(total)} ${noun(total)}${matching}`;
     if (shown === 0) status.textContent = search ? `No ${config.plural} match “${search}”.` : "";
-    else if (total !== null) status.textContent = `Showing ${number.format(shown)} of ${number.format(total)} ${noun(total)}${matching}.`;
+    else if (total !== null && cursor) status.textContent = `Showing ${number.format(shown)} of ${number.format(total)} ${noun(total)}${matching}.`;
     else status.textContent = `Showing ${shown} ${noun(shown)}${cursor ? " (more available)" : ""}${matching}.`;
   }
 
