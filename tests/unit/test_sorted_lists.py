@@ -10,10 +10,14 @@ import pytest
 from bson import ObjectId
 from fastapi.testclient import TestClient
 
+from api_core.database import Database
 from api_core.devtools.builders import student_body
+from api_core.devtools.loops import run_in_own_loop
 from api_core.ids import decode_cursor, encode_cursor
+from api_core.migrate import migrate
 from api_core.resources import COURSES, STUDENTS, Resource
 from api_core.search import search_copies
+from tests.support.legacy import legacy_student
 
 PROBLEM = "application/problem+json"
 NAMES = ["zoë Adams", "Élodie Martin", "bob Stone", "Ada King", "Émile Roux", "ada Brown"]
@@ -222,3 +226,27 @@ def test_openapi_offers_each_declared_sort(client: TestClient) -> None:
     assert sort_values("/api/students") == ["created", "name"]
     assert sort_values("/api/courses") == ["created", "code"]
     assert sort_values("/api/enrollments") == ["created"]
+
+
+def test_migration_gives_older_records_their_order_copy(
+    client: TestClient, mock_database: Database
+) -> None:
+    run_in_own_loop(
+        mock_database["students"].insert_many(
+            [legacy_student("Émile Roux", "emile@example.edu"), legacy_student("Zoe", "z@x.org")]
+        )
+    )
+    client.post("/api/students", json=student_body(name="Dora"))
+    before = names_page(client, sort="name")["items"]
+
+    run_in_own_loop(migrate(mock_database))
+
+    # Without the copy they sort first, as a missing field sorts as null.
+    assert [s["name"] for s in before] == ["Émile Roux", "Zoe", "Dora"]
+    after = names_page(client, sort="name")["items"]
+    assert [s["name"] for s in after] == ["Dora", "Émile Roux", "Zoe"]
+    assert [
+        s["name"]
+        for page in every_page(client, "/api/students", sort="name", limit=1)
+        for s in page
+    ] == ["Dora", "Émile Roux", "Zoe"]
