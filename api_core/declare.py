@@ -119,6 +119,8 @@ def page_entry(resource: Resource) -> dict[str, Any]:
         "title": resource.title,
         "page": resource.page,
         "searchFields": list(resource.search_fields),
+        # The list's `?sort=` orders besides creation order.
+        "sorts": list(resource.sorts),
         "references": dict(resource.references),
         # The fields a 409 on create or change is about: those of its unique indexes.
         "uniqueFields": [

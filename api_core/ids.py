@@ -5,8 +5,12 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from dataclasses import dataclass
+from typing import Any
 
+import bson
 from bson import ObjectId
+from bson.errors import BSONError
 
 from api_core.errors import InvalidRequest, NotFound
 
@@ -23,21 +27,40 @@ def parse_id(text: str) -> ObjectId:
     return ObjectId(text)
 
 
-def encode_cursor(last_id: ObjectId) -> str:
-    return base64.urlsafe_b64encode(last_id.binary).decode().rstrip("=")
+@dataclass(frozen=True)
+class Cursor:
+    """Where the next page starts: after `last_id`, or after (`value`, `last_id`) in a sort."""
+
+    last_id: ObjectId
+    sort: str | None = None  # a declared sort's name; None is creation order
+    value: Any = None  # the last record's sort value
 
 
-def decode_cursor(cursor: str) -> ObjectId:
+def encode_cursor(last_id: ObjectId, sort: str | None = None, value: Any = None) -> str:
+    # Creation order keeps its 12-byte cursors; a sort's cursor is a small BSON
+    # document, so a value of any BSON type round-trips exactly.
+    raw = last_id.binary if sort is None else bson.encode({"s": sort, "v": value, "i": last_id})
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> Cursor:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
     except (binascii.Error, ValueError):
         raw = b""
-    if len(raw) != 12:
-        raise InvalidRequest(
-            [{"loc": ["query", "cursor"], "msg": "Invalid cursor", "type": "cursor_invalid"}],
-            "The cursor is not one this API handed out.",
-        )
-    return ObjectId(raw)
+    if len(raw) == 12:
+        return Cursor(ObjectId(raw))
+    try:
+        fields = bson.decode(raw) if raw else {}
+    except (BSONError, ValueError, IndexError):
+        fields = {}
+    if set(fields) == {"s", "v", "i"} and isinstance(fields["i"], ObjectId):
+        if isinstance(fields["s"], str):
+            return Cursor(fields["i"], fields["s"], fields["v"])
+    raise InvalidRequest(
+        [{"loc": ["query", "cursor"], "msg": "Invalid cursor", "type": "cursor_invalid"}],
+        "The cursor is not one this API handed out.",
+    )
 
 
 def etag(version: int) -> str:

@@ -9,6 +9,7 @@ deleted while something still points at it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
@@ -17,9 +18,9 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from api_core.database import Database, Document
-from api_core.errors import ApiError, Conflict, NotFound, PreconditionFailed
+from api_core.errors import ApiError, Conflict, InvalidRequest, NotFound, PreconditionFailed
 from api_core.ids import decode_cursor, encode_cursor
-from api_core.models.base import InputModel, ListQuery, Record
+from api_core.models.base import CREATION_ORDER, InputModel, ListQuery, Record
 from api_core.references import REFERENCED_BY, claim, drop_stale_claims, release
 from api_core.resources import Resource, referrers
 from api_core.search import search_copies, search_filter, stored_copies
@@ -31,6 +32,37 @@ PUT_ATTEMPTS = 3
 
 class DuplicateRecord(Conflict):
     """Raised when a write collides with a unique index."""
+
+
+class SortWithSearch(InvalidRequest):
+    """Raised when a list asks for a search and a sort other than creation order.
+
+    Search answers each word from an index of word prefixes, in _id order; another
+    order would need one more multikey index per searchable field and sort.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            [{"loc": ["query", "sort"], "msg": "Not with q", "type": "sort_with_search"}],
+            "Search results come in creation order: leave out sort, or q.",
+        )
+
+
+class ForeignCursor(InvalidRequest):
+    """Raised when a cursor handed out for one sort comes back with another."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            [{"loc": ["query", "cursor"], "msg": "Cursor of another sort", "type": "cursor_sort"}],
+            "This cursor belongs to a list in another order: send the sort it came with.",
+        )
+
+
+@dataclass(frozen=True)
+class ListPage:
+    items: list[Record]
+    next_cursor: str | None
+    total: int | None = None  # only when the query asks for a count
 
 
 def _now() -> datetime:
@@ -97,24 +129,41 @@ class Repository:
             raise NotFound()
         return self._to_public(document)
 
-    async def page(self, query: ListQuery) -> tuple[list[Record], str | None]:
-        """A page of records in creation order, and the cursor of the next page."""
+    async def page(self, query: ListQuery) -> ListPage:
+        """A page of records in the query's order, the next page's cursor, and the count
+        of all matches when asked."""
+        sort = getattr(query, "sort", CREATION_ORDER)
+        key = self.resource.sorts.get(sort)  # None: creation order, by _id
         criteria = self.resource.list_filter(query)
         q = getattr(query, "q", None)
         if q is not None:
+            if key is not None:
+                raise SortWithSearch()
             criteria.update(search_filter(self.resource.search_fields, q))
+        total = await self.collection.count_documents(criteria) if query.count else None
         if query.cursor is not None:
-            criteria = _after(criteria, decode_cursor(query.cursor))
+            after = decode_cursor(query.cursor)
+            if after.sort != (sort if key else None):
+                raise ForeignCursor()
+            criteria = (
+                _after(criteria, after.last_id)
+                if key is None
+                else _after_value(criteria, key, after.value, after.last_id)
+            )
+        order = [("_id", 1)] if key is None else [(key, 1), ("_id", 1)]
         # One extra document tells whether another page follows.
-        cursor = (
-            self.collection.find(criteria, self.projection).sort("_id", 1).limit(query.limit + 1)
-        )
+        cursor = self.collection.find(criteria, self.projection).sort(order).limit(query.limit + 1)
         documents = await cursor.to_list(query.limit + 1)
         next_cursor = None
         if len(documents) > query.limit:
             documents = documents[: query.limit]
-            next_cursor = encode_cursor(documents[-1]["_id"])
-        return [self._to_public(document) for document in documents], next_cursor
+            last = documents[-1]
+            next_cursor = (
+                encode_cursor(last["_id"])
+                if key is None
+                else encode_cursor(last["_id"], sort, last.get(key))
+            )
+        return ListPage([self._to_public(document) for document in documents], next_cursor, total)
 
     async def update(
         self, record_id: ObjectId, data: InputModel, versions: list[int] | None
@@ -230,6 +279,20 @@ def _after(criteria: Document, last_id: ObjectId) -> Document:
         rest = {k: v for k, v in criteria.items() if k != "$or"}
         return {**rest, "$or": [{**branch, **after} for branch in criteria["$or"]]}
     return {**criteria, **after}
+
+
+def _after_value(criteria: Document, key: str, value: Any, last_id: ObjectId) -> Document:
+    """`criteria` limited to records after (value, last_id) in the order (key, _id).
+
+    `key >= value` is the index range; the $or drops the few records that share the
+    value and come before the cursor's. (Sorts are refused with a search, so
+    `criteria` has no $or of its own.)
+    """
+    return {
+        **criteria,
+        key: {"$gte": value},
+        "$or": [{key: {"$gt": value}}, {"_id": {"$gt": last_id}}],
+    }
 
 
 def _selector(record_id: ObjectId, versions: list[int] | None) -> Document:

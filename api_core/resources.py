@@ -18,8 +18,8 @@ from bson import ObjectId
 from pymongo import ASCENDING, IndexModel
 
 from api_core.models import courses, enrollments, students
-from api_core.models.base import InputModel, ListQuery, Record
-from api_core.search import folded, prefixed, search_indexes
+from api_core.models.base import CREATION_ORDER, InputModel, ListQuery, Record
+from api_core.search import search_indexes, stored_copies
 
 Filter = dict[str, Any]
 Body = Mapping[str, Any]
@@ -68,6 +68,10 @@ class Resource:
     # Modules whose `router` serves more paths under this resource's (a student's
     # transcript, a course's roster). Only this resource's function imports them.
     more_routes: tuple[str, ...] = ()
+    # Orders a list offers besides creation: `?sort=<name>` -> the stored field it
+    # sorts by, then _id. Each gets an index (field, _id), so every page is one index
+    # range. A search field's `<field>_order` copy sorts without case or accents.
+    sorts: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         problems = self._contradictions()
@@ -78,7 +82,7 @@ class Resource:
         """What this declaration says that cannot all be true, each with the fix."""
         fields = set(self.create_model.model_fields)
         stored = fields | {"_id", "created_at", "updated_at", "version"}
-        stored |= {copy for name in self.search_fields for copy in (folded(name), prefixed(name))}
+        stored |= {copy for name in self.search_fields for copy in stored_copies(name)}
         problems = (
             []
             if _NAME.fullmatch(self.name)
@@ -134,7 +138,24 @@ class Resource:
                 f"{', '.join(changeable)} point at other records and cannot change; take "
                 f"them out of {self.update_model.__name__}"
             )
+        problems += self._sort_problems(stored)
         problems += self._example_problems()
+        return problems
+
+    def _sort_problems(self, stored: set[str]) -> list[str]:
+        problems = []
+        required = {
+            name for name, info in self.create_model.model_fields.items() if info.is_required()
+        }
+        for name, key in self.sorts.items():
+            if name == CREATION_ORDER or not _NAME.fullmatch(name):
+                problems.append(f"sort {name!r}: lower_snake_case, and not {CREATION_ORDER!r}")
+            base = next((f for f in self.search_fields if key in stored_copies(f)), key)
+            if key not in stored:
+                problems.append(f"sort {name!r} uses {key}, but no {self.singular} stores it")
+            elif base not in required:
+                # A record without the field would fall out of every page after the first.
+                problems.append(f"sort {name!r} must use a required field, not {base!r}")
         return problems
 
     def _example_problems(self) -> list[str]:
@@ -162,7 +183,14 @@ class Resource:
 
     @property
     def all_indexes(self) -> tuple[IndexModel, ...]:
-        return self.indexes + search_indexes(self.search_fields)
+        return self.indexes + search_indexes(self.search_fields) + self.sort_indexes
+
+    @property
+    def sort_indexes(self) -> tuple[IndexModel, ...]:
+        return tuple(
+            IndexModel([(key, ASCENDING), ("_id", ASCENDING)], name=f"by_{name}")
+            for name, key in self.sorts.items()
+        )
 
 
 _SOME_ID = "0123456789abcdef01234567"  # stands in for a reference in an example
@@ -187,6 +215,7 @@ STUDENTS = Resource(
     unique_messages={"email_unique": "A student with this email already exists."},
     search_fields=("name", "email", "program"),
     natural_key=("email_folded",),
+    sorts={"name": "name_order"},
     examples=(
         {"name": "Ada Lovelace", "email": "ada@example.org", "program": "Mathematics"},
         {"name": "Grace Hopper", "email": "grace@example.org", "date_of_birth": "1906-12-09"},
@@ -205,6 +234,7 @@ COURSES = Resource(
     unique_messages={"code_unique": "A course with this code already exists."},
     search_fields=("code", "title"),
     natural_key=("code",),
+    sorts={"code": "code"},
     examples=(
         {"code": "CS101", "title": "Programming", "credits": 5},
         {"code": "MATH-201", "title": "Linear algebra", "credits": 6},

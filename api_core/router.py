@@ -13,7 +13,7 @@ from api_core.auth import SignedIn, StaffOnly
 from api_core.database import DatabaseDep
 from api_core.errors import problem_responses
 from api_core.ids import etag, parse_id, parse_if_match
-from api_core.models.base import Page, Record
+from api_core.models.base import Page, Record, with_sorts
 from api_core.repository import repository_of
 from api_core.resources import Resource
 
@@ -34,7 +34,7 @@ def build_router(resource: Resource) -> APIRouter:
     Create = resource.create_model
     Update = resource.update_model
     Public = resource.public_model
-    Filters = resource.query_model
+    Filters = with_sorts(resource.query_model, resource.sorts)
     PageOfRecords = Page[Public]  # type: ignore[valid-type]
     one, many = resource.singular, resource.name
     repository = repository_of(resource)
@@ -57,7 +57,8 @@ def build_router(resource: Resource) -> APIRouter:
         "",
         response_model=PageOfRecords,
         summary=f"List {many}",
-        description="Oldest first. Follow `next_cursor` for the next page.",
+        description="Oldest first, or in the order `sort` names. Follow `next_cursor` for "
+        "the next page; `count=true` adds `total`, how many records match.",
         dependencies=[SignedIn],
         responses=problem_responses(422, 503),
     )
@@ -65,9 +66,10 @@ def build_router(resource: Resource) -> APIRouter:
         query: Annotated[Filters, Query()],  # type: ignore[valid-type]
         database: DatabaseDep,
     ) -> Response:
-        items, next_cursor = await repository(database).page(query)
-        page = PageOfRecords(items=items, next_cursor=next_cursor)
-        return Response(page.model_dump_json(), media_type=JSON)
+        found = await repository(database).page(query)
+        page = PageOfRecords(items=found.items, next_cursor=found.next_cursor, total=found.total)
+        unasked = {"total"} if found.total is None else None
+        return Response(page.model_dump_json(exclude=unasked), media_type=JSON)
 
     @router.get(
         "/{id}",

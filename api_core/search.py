@@ -8,7 +8,10 @@ Instead each searchable field is stored twice more:
 - `<field>_folded`: the value NFKC-normalised and case folded, what a unique index
   compares (emails);
 - `<field>_prefixes`: the first PREFIX_LENGTH prefixes of each of the value's search
-  terms (and a term longer than that in full), indexed with _id.
+  terms (and a term longer than that in full), indexed with _id;
+- `<field>_order`: the value without accents or case ("Élodie" → "elodie"), which a
+  list can be sorted by (Resource.sorts): byte order puts "Élodie" after "Zoe",
+  this order puts her with the e's.
 
 A query word is then an equality on that array: one index range, already in _id
 order. A query of several words needs each of them; the longest is the index range,
@@ -62,9 +65,13 @@ def prefixed(field: str) -> str:
     return f"{field}_prefixes"
 
 
+def ordered(field: str) -> str:
+    return f"{field}_order"
+
+
 def stored_copies(field: str) -> tuple[str, ...]:
     """The names of the copies stored beside `field`, to remove along with it."""
-    return (folded(field), prefixed(field))
+    return (folded(field), prefixed(field), ordered(field))
 
 
 def plain(text: str) -> str:
@@ -103,7 +110,11 @@ def search_copies(field: str, value: str) -> dict[str, Any]:
         prefixes.update((term[:n], None) for n in range(1, min(len(term), PREFIX_LENGTH) + 1))
         if len(term) > PREFIX_LENGTH:  # in full, so that a longer query word can be checked
             prefixes[term] = None
-    return {folded(field): fold(value), prefixed(field): list(prefixes)}
+    return {
+        folded(field): fold(value),
+        prefixed(field): list(prefixes),
+        ordered(field): plain(value),
+    }
 
 
 def search_indexes(fields: tuple[str, ...]) -> tuple[IndexModel, ...]:

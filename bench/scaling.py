@@ -5,10 +5,11 @@
 Grows one students collection to each size (inserted directly with pymongo, with
 the fields our repository writes), then times three lists through the students
 Lambda handler: the first page, a deep page (after following 50 cursors) and a
-`q` search. These timings are the test server's (SecantusDB), whose planner is
-not MongoDB's; what carries over to MongoDB is the shape of each query, which is
-recorded (command monitoring) and checked against the declared indexes, and
-explained by the server.
+`q` search; and, side by side in each round, the first page against the first page
+by name, a deep page by name and a counted first page (`count=true`). These timings
+are the test server's (SecantusDB), whose planner is not MongoDB's; what carries
+over to MongoDB is the shape of each query, which is recorded (command monitoring)
+and checked against the declared indexes, and explained by the server.
 """
 
 from __future__ import annotations
@@ -73,6 +74,37 @@ def _follow(pages: int) -> str:
     return str(cursor)
 
 
+def _side_by_side(deep_by_name: str, repetitions: int) -> dict[str, Any]:
+    """Each round times every variant once, in turn; ratios are per round, to the plain
+    first page of the same round, so that load on the machine hits both alike."""
+    variants = {
+        "first_page": {},
+        "by_name": {"sort": "name"},
+        "deep_by_name": {"sort": "name", "cursor": deep_by_name},
+        "counted": {"count": "true"},
+    }
+    samples: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(repetitions):
+        for name, query in variants.items():
+            started = time.perf_counter()
+            _invoke("/api/students", query)
+            samples[name].append(time.perf_counter() - started)
+    result: dict[str, Any] = {f"{name}_ms": median(s) * 1000 for name, s in samples.items()}
+    for name in list(variants)[1:]:
+        ratios = sorted(a / b for a, b in zip(samples[name], samples["first_page"], strict=True))
+        result[f"{name}_ratio"] = {"median": median(ratios), "min": ratios[0], "max": ratios[-1]}
+    return result
+
+
+def _deep_cursor_by_name(documents: list[dict[str, Any]], depth: int) -> str:
+    """The cursor after `depth` pages by name, as the API would hand it out."""
+    from api_core.ids import encode_cursor
+
+    order = sorted((d["name_order"], d["_id"]) for d in documents)
+    value, last_id = order[depth * PAGE - 1]
+    return encode_cursor(last_id, "name", value)
+
+
 def exercise_every_list(settings: Settings) -> None:
     """Every list and read the API offers, each with and without a cursor, on a small set."""
     from api_core.lambda_handler import resource_handler
@@ -125,12 +157,16 @@ def exercise_every_list(settings: Settings) -> None:
         (students, "/api/students", {"q": "shape tes"}),  # several words: each must match
         (students, "/api/students", {"q": "shape.tester.1@example"}),  # a word > 16 characters
         (students, "/api/students", {"q": "physics"}),  # the program
+        (students, "/api/students", {"sort": "name"}),
+        (students, "/api/students", {"count": "true"}),
+        (students, "/api/students", {"q": "shape", "count": "true"}),
+        (courses, "/api/courses", {"sort": "code"}),
         (courses, "/api/courses", {}),
         (courses, "/api/courses", {"q": "sh0"}),
         (courses, "/api/courses", {"q": "sh 001"}),
         (enrollments, "/api/enrollments", {}),
         (enrollments, "/api/enrollments", {"student_id": student_ids[0]}),
-        (enrollments, "/api/enrollments", {"course_id": course_ids[0]}),
+        (enrollments, "/api/enrollments", {"course_id": course_ids[0], "count": "true"}),
         (
             enrollments,
             "/api/enrollments",
@@ -204,6 +240,7 @@ def run(sizes: list[int], repetitions: int = 5) -> dict[str, Any]:
         with recording() as recorder, MongoClient(server.uri) as client:
             _migrate()  # the deploy step creates the indexes, as in production
             rows, ids, inserted = [], [], 0
+            stored: list[dict[str, Any]] = []
             insert_seconds = 0.0
             finds_before_timing = len(recorder.finds)
             for size in sizes:
@@ -213,6 +250,7 @@ def run(sizes: list[int], repetitions: int = 5) -> dict[str, Any]:
                     documents = student_documents(student_bodies(count, start=inserted))
                     client[DATABASE].students.insert_many(documents, ordered=False)
                     ids += [document["_id"] for document in documents]
+                    stored += [{k: d[k] for k in ("_id", "name_order")} for d in documents]
                     inserted += count
                 insert_seconds += time.perf_counter() - started
                 from api_core.ids import encode_cursor
@@ -234,6 +272,9 @@ def run(sizes: list[int], repetitions: int = 5) -> dict[str, Any]:
                         "deep_depth": depth,
                         "search_matches": matches,
                         "insert_seconds_total": insert_seconds,
+                        "side_by_side": _side_by_side(
+                            _deep_cursor_by_name(stored, depth), max(reps, 5)
+                        ),
                     }
                 )
                 print(json.dumps(rows[-1]), flush=True)
@@ -281,6 +322,14 @@ def _plan(explained: dict[str, Any]) -> str:
     return plan
 
 
+def _ratio(side_by_side: dict[str, Any], name: str) -> str:
+    ratio = side_by_side[f"{name}_ratio"]
+    return (
+        f"{side_by_side[f'{name}_ms']:.1f} ms, {ratio['median']:.2f}x "
+        f"({ratio['min']:.2f}-{ratio['max']:.2f})"
+    )
+
+
 def markdown(result: dict[str, Any]) -> str:
     rows = result["sizes"]
     last = rows[-1]
@@ -309,6 +358,24 @@ def markdown(result: dict[str, Any]) -> str:
                     f"{r['deep_page_ms'] / r['first_page_ms']:.2f}",
                     f"{r['search_ms'] / r['first_page_ms']:.2f}",
                     f"{r['search_matches']:,}",
+                ]
+                for r in rows
+            ],
+        ),
+        "",
+        "Side by side (each round times each variant once, in turn; the ratio is to the "
+        "plain first page of the same round: median, and min-max over the rounds):",
+        "",
+        markdown_table(
+            ["students", "first page ms", "by name", "deep page by name", "count=true"],
+            [
+                [
+                    f"{r['size']:,}",
+                    f"{r['side_by_side']['first_page_ms']:.1f}",
+                    *(
+                        _ratio(r["side_by_side"], name)
+                        for name in ("by_name", "deep_by_name", "counted")
+                    ),
                 ]
                 for r in rows
             ],

@@ -5,7 +5,9 @@ collection) when an index's keys are the filter's equality fields, then the sort
 key (a range on the sort key itself is fine), in that order. Each branch of an
 `$or` needs such an index of its own; MongoDB merges the branches in sort order.
 This module records the finds (pymongo command monitoring on the client the API
-builds) and checks each against the indexes declared in api_core.resources.
+builds) and checks each against the indexes declared in api_core.resources. A count
+(`count_documents`: an aggregate whose first stage is the `$match`) is recorded as a
+find without sort: its work is the index range its filter selects.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from typing import Any
 from pymongo import AsyncMongoClient, monitoring
 
 RANGE_OPERATORS = {"$gt", "$gte", "$lt", "$lte"}
+# The stage pymongo's count_documents ends its pipeline with.
+_COUNT_STAGE = {"$group": {"_id": 1, "n": {"$sum": 1}}}
 
 
 @dataclass
@@ -38,6 +42,18 @@ class FindRecorder(monitoring.CommandListener):
                     "limit": command.get("limit"),
                 }
             )
+        elif event.command_name == "aggregate":
+            stages = list(event.command.get("pipeline", []))
+            if len(stages) == 2 and "$match" in stages[0] and stages[1] == _COUNT_STAGE:
+                self.finds.append(
+                    {
+                        "collection": event.command["aggregate"],
+                        "filter": dict(stages[0]["$match"]),
+                        "sort": {},
+                        "limit": None,
+                        "command": "count",
+                    }
+                )
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
         pass
@@ -178,7 +194,8 @@ def shape(find: dict[str, Any]) -> str:
         return "{" + ", ".join(parts) + "}"
 
     sort = ", ".join(f"{k} {'asc' if v == 1 else 'desc'}" for k, v in find["sort"].items())
-    return f"{find['collection']}.find({describe(find['filter'])})" + (
+    command = find.get("command", "find")
+    return f"{find['collection']}.{command}({describe(find['filter'])})" + (
         f" sort {sort}" if sort else ""
     )
 

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    create_model,
+)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
@@ -70,6 +78,10 @@ class Page(BaseModel, Generic[RecordT]):
     next_cursor: str | None = Field(
         description="Pass as `cursor` to get the next page; null on the last page"
     )
+    total: int | None = Field(
+        default=None,
+        description="How many records match the filters, all pages; only with `count=true`",
+    )
 
 
 class ListQuery(BaseModel):
@@ -78,13 +90,39 @@ class ListQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(default=20, ge=1, le=100, description="Items per page")
-    # The exact shape of the cursors we hand out (12 bytes, unpadded base64url), so
-    # that every value the OpenAPI document allows is one the API accepts.
+    # The shape of the cursors we hand out (unpadded base64url: 12 bytes in creation
+    # order, a small BSON document in a sort; api_core/ids.py).
     cursor: str | None = Field(
         default=None,
-        pattern=r"^[A-Za-z0-9_-]{16}$",
-        description="`next_cursor` from the previous page",
+        pattern=r"^[A-Za-z0-9_-]{16,1024}$",
+        description="`next_cursor` from the previous page, with the same `sort`",
     )
+    count: bool = Field(
+        default=False,
+        description="Add `total`: how many records match (one more query, as long as the "
+        "matches; ask on the first page only)",
+    )
+
+
+CREATION_ORDER = "created"
+
+
+def with_sorts(query_model: type[ListQuery], sorts: Iterable[str]) -> type[ListQuery]:
+    """`query_model` with a `sort` parameter offering creation order and `sorts`."""
+    names = (CREATION_ORDER, *sorts)
+    others = ", ".join(f"`{name}`" for name in names[1:])
+    description = "The order of the list: `created` (oldest first)" + (
+        f", or by {others} (A to Z, ignoring case and accents). With `q`, only `created`."
+        if others
+        else "."
+    )
+    sort = Field(default=CREATION_ORDER, description=description)
+    model: type[ListQuery] = create_model(
+        query_model.__name__,
+        __base__=query_model,
+        sort=(Literal[names], sort),  # type: ignore[arg-type]  # a Literal built at runtime
+    )
+    return model
 
 
 def search_parameter(what: str) -> Any:

@@ -14,6 +14,9 @@ export function setToken(token) {
 /** Fires "unavailable" (detail: {retryAfter, reason: "database" | "offline"}) and "available". */
 export const connection = new EventTarget();
 
+/** Fires "changed" after every successful write (any method but GET), so copies of lists can be dropped. */
+export const changes = new EventTarget();
+
 /** Fires "unauthorized" when the API answers 401: the token is missing, invalid or expired. */
 export const session = new EventTarget();
 
@@ -74,6 +77,7 @@ async function send(method, url, { headers, body, signal }) {
   connection.dispatchEvent(new Event("available"));
   if (response.status === 401) session.dispatchEvent(new CustomEvent("unauthorized", { detail: { problem: data } }));
   if (!response.ok) throw new ApiError(response.status, data);
+  if (method !== "GET") changes.dispatchEvent(new Event("changed"));
   return { data, etag: response.headers.get("ETag") };
 }
 

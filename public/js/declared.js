@@ -10,6 +10,9 @@ export const DECLARED = [
       "email",
       "program"
     ],
+    "sorts": [
+      "name"
+    ],
     "references": {},
     "uniqueFields": [
       "email"
@@ -51,6 +54,9 @@ export const DECLARED = [
       "code",
       "title"
     ],
+    "sorts": [
+      "code"
+    ],
     "references": {},
     "uniqueFields": [
       "code"
@@ -84,6 +90,7 @@ export const DECLARED = [
     "title": "Enrollments",
     "page": false,
     "searchFields": [],
+    "sorts": [],
     "references": {
       "student_id": "students",
       "course_id": "courses"

@@ -57,7 +57,7 @@ export const STUDENTS = {
   columns: [
     { label: "Name", value: (s) => s.name, primary: true },
     { label: "Email", value: (s) => s.email },
-    { label: "Program", value: (s) => s.program ?? "—" },
+    { label: "Program", value: (s) => s.program ?? "—", csv: (s) => s.program },
   ],
   details: [
     { label: "Email", value: (s) => s.email },
@@ -143,7 +143,7 @@ export const COURSES = {
 const WRITTEN = { students: STUDENTS, courses: COURSES };
 
 /** The resources with a page of their own, in the order they are declared. */
-export const PAGES = DECLARED.filter((d) => d.page).map((d) => WRITTEN[d.resource] ?? fromDeclaration(d));
+export const PAGES = DECLARED.filter((d) => d.page).map((d) => ({ ...(WRITTEN[d.resource] ?? fromDeclaration(d)), sorts: d.sorts ?? [] }));
 
 /** A page's description from the declaration alone: its fields, in the model's order. */
 function fromDeclaration(d) {
@@ -166,6 +166,7 @@ function fromDeclaration(d) {
     columns: d.fields.slice(0, 3).map((f, i) => ({
       label: f.label,
       value: (r) => show(r[f.name]),
+      csv: (r) => r[f.name],
       primary: i === 0,
       numeric: f.type === "number",
     })),

@@ -68,9 +68,10 @@ function show(main, moveFocus) {
     else link.removeAttribute("aria-current");
   }
   document.title = pageTitle(route ? TITLES[route.section] : "Not found");
-  if (route) cleanup = route.view(main, path.match(route.pattern), { query: params.q ?? "" }) ?? null;
-  else renderNotFound(main);
+  // Before the view: a list coming back to where it was left scrolls there itself.
   window.scrollTo(0, 0);
+  if (route) cleanup = route.view(main, path.match(route.pattern), { query: params.q ?? "", sort: params.sort }) ?? null;
+  else renderNotFound(main);
   // After a navigation, start reading (and tabbing) from the new page's heading.
-  if (moveFocus) main.querySelector("h1")?.focus();
+  if (moveFocus) main.querySelector("h1")?.focus({ preventScroll: true });
 }

@@ -77,6 +77,21 @@ def test_scaling_tiny_every_list_is_index_backed(tmp_path: Path) -> None:
     several = [r for s, r in shapes.items() if "$and[" in s]
     assert several and all(r["verdict"] == "index + residual" for r in several)
     assert any("student_id: eq" in s and "course_id" not in s for s in shapes)
+    # Each declared sort, first page and after a cursor: one index range of (field, _id).
+    for collection, key, index in (
+        ("students", "name_order", "by_name"),
+        ("courses", "code", "by_code"),
+    ):
+        sorted_shapes = [r for s, r in shapes.items() if s.endswith(f"sort {key} asc, _id asc")]
+        assert len(sorted_shapes) == 2 and all(
+            s.startswith(collection) for s in map(str, [r["shape"] for r in sorted_shapes])
+        )
+        assert all(r["indexes"] in ([index], [index, index]) for r in sorted_shapes)
+        assert all(r["verdict"] == "index" for r in sorted_shapes)
+    counts = [s for s in shapes if ".count(" in s]
+    assert len(counts) == 3, counts
+    side = row["side_by_side"]
+    assert all(side[f"{v}_ratio"]["min"] > 0 for v in ("by_name", "deep_by_name", "counted"))
     assert {r["shape"] for r in result["timed_shapes"]} <= set(shapes)
 
 

@@ -133,7 +133,7 @@ def test_student_search_and_load_more(page: Page, api: httpx.Client, unique: str
     rows = page.locator("tbody tr")
     expect(rows).to_have_count(20)
     expect(page.get_by_role("status").first).to_contain_text(
-        f"Showing 20 students (more available) matching “zed{unique}”"
+        f"Showing 20 of 23 students matching “zed{unique}”"
     )
     page.get_by_role("button", name="Load more").click()
     expect(rows).to_have_count(23)
@@ -151,6 +151,8 @@ def test_student_can_be_created_with_the_keyboard_only(page: Page, unique: str) 
     expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
     for _ in range(4):  # the brand, "Students", "Courses", then the page's first control
         page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Export CSV")).to_be_focused()
+    page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Import")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="New student")).to_be_focused()

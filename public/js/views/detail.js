@@ -9,6 +9,7 @@ import { focus, h, icon, replace } from "../dom.js";
 import { capitalise, describe } from "../messages.js";
 import { formatTimestamp } from "../resources.js";
 import { toast } from "../toast.js";
+import { lastListUrl } from "./list-state.js";
 import { openEditDialog } from "./record-dialog.js";
 
 /** `panel(container, record)` fills the area under the details, if given. */
@@ -17,7 +18,7 @@ export function renderDetail(main, config, id, { panel } = {}) {
   let etag = null;
   let failed = false;
 
-  const back = h("a", { href: config.route, class: "back-link" }, icon("back"), `All ${config.plural}`);
+  const back = h("a", { href: lastListUrl(config), class: "back-link" }, icon("back"), `All ${config.plural}`);
   const heading = h("h1", { class: "page-title", tabindex: "-1" }, "Loading…");
   const subtitle = h("p", { class: "page-subtitle" });
   const editButton = h("button", { type: "button", class: "button", onclick: edit, disabled: true }, icon("edit"), "Edit");

@@ -1,5 +1,7 @@
-// A list page for any resource: search (when the API offers it), "load more"
-// paging with the API's cursor, and the "New ..." and "Import" dialogs.
+// A list page for any resource: search (when the API offers it), the orders it
+// declares, how many records match, "load more" paging with the API's cursor, CSV
+// export, and the "New ..." and "Import" dialogs. Coming back to a list shows it as
+// it was left (list-state.js).
 
 import * as api from "../api.js";
 import { canWrite } from "../auth.js";
@@ -8,15 +10,21 @@ import { capitalise, describe } from "../messages.js";
 import { toast } from "../toast.js";
 import { IMPORT_KINDS } from "../resources.js";
 import { openImportDialog } from "./import-dialog.js";
+import { exportList } from "./list-export.js";
+import { CREATED, listUrl, recall, remember } from "./list-state.js";
 import { openCreateDialog } from "./record-dialog.js";
 
 const PAGE_SIZE = 20;
 const SEARCH_DELAY_MS = 250;
+const number = new Intl.NumberFormat();
 
-export function renderList(main, config, { query = "" } = {}) {
+export function renderList(main, config, { query = "", sort = CREATED } = {}) {
+  const sorts = config.sorts ?? [];
+  let items = [];
   let cursor = null;
-  let shown = 0;
+  let total = null;
   let search = query;
+  let order = sorts.includes(sort) ? sort : CREATED;
   let inFlight = null;
   let failed = false;
 
@@ -32,7 +40,9 @@ export function renderList(main, config, { query = "" } = {}) {
     icon("upload"),
     "Import",
   );
+  const exportButton = h("button", { type: "button", class: "button", onclick: exportCsv }, "Export CSV");
   const heading = h("h1", { class: "page-title", tabindex: "-1" }, config.title);
+  const count = h("p", { class: "page-subtitle list-count" });
   const status = h("p", { class: "list-status", role: "status", "aria-live": "polite" });
   const results = h("div", { class: "results", "aria-busy": "true" });
   const more = h("button", { type: "button", class: "button load-more", hidden: true, onclick: loadMore }, "Load more");
@@ -53,10 +63,7 @@ export function renderList(main, config, { query = "" } = {}) {
       clearTimeout(timer);
       timer = setTimeout(() => {
         search = input.value.trim();
-        const url = new URL(window.location.href);
-        url.hash = search ? `${config.route}?q=${encodeURIComponent(search)}` : config.route;
-        history.replaceState(null, "", url);
-        reload();
+        changed();
       }, SEARCH_DELAY_MS);
     });
     searchBox = h(
@@ -67,15 +74,77 @@ export function renderList(main, config, { query = "" } = {}) {
     );
   }
 
+  const sortSelect = sorts.length ? sortControl() : null;
+  const actions = [exportButton, ...(canWrite() ? [IMPORT_KINDS[config.resource] ? importButton : null, newButton] : [])];
+
   replace(
     main,
-    h("header", { class: "page-header" }, h("div", {}, heading), canWrite() ? h("div", { class: "page-actions list-actions" }, IMPORT_KINDS[config.resource] ? importButton : null, newButton) : null),
-    h("section", { class: "card list-card", "aria-label": `${config.title} list` }, searchBox, status, results, h("div", { class: "list-footer" }, more)),
+    h("header", { class: "page-header" }, h("div", {}, heading, count), h("div", { class: "page-actions list-actions" }, actions)),
+    h(
+      "section",
+      { class: "card list-card", "aria-label": `${config.title} list` },
+      searchBox || sortSelect ? h("div", { class: "list-tools" }, searchBox, sortSelect?.field) : null,
+      status,
+      results,
+      h("div", { class: "list-footer" }, more),
+    ),
   );
 
   window.addEventListener("app:reconnected", retryIfFailed);
-  reload();
-  return () => window.removeEventListener("app:reconnected", retryIfFailed);
+  const saved = recall(here());
+  if (saved) restore(saved);
+  else reload();
+  return () => {
+    window.removeEventListener("app:reconnected", retryIfFailed);
+    // Left for a record (or another page): keep what is on screen for the way back.
+    if (!failed && !inFlight && items.length) remember(config, here(), { items, cursor, total, scrollY: window.scrollY });
+  };
+
+  /** The order the API is asked for: a search comes in creation order (the API's rule). */
+  function effectiveSort() {
+    return search ? CREATED : order;
+  }
+
+  function here() {
+    return listUrl(config, { q: search, sort: order });
+  }
+
+  function changed() {
+    history.replaceState(null, "", new URL(here(), window.location.href));
+    sortSelect?.update();
+    reload();
+  }
+
+  function sortControl() {
+    const id = `${config.resource}-sort`;
+    const hintId = `${id}-hint`;
+    const label = (name) => (name === CREATED ? "Date added" : `${capitalise(name)} (A–Z)`);
+    const select = h(
+      "select",
+      { id, class: "input", onchange: () => ((order = select.value), changed()) },
+      [CREATED, ...sorts].map((name) => h("option", { value: name }, label(name))),
+    );
+    const hint = h("p", { id: hintId, class: "field-hint" }, "Search results are listed by date added.");
+    const update = () => {
+      select.value = effectiveSort();
+      select.disabled = Boolean(search);
+      hint.hidden = !search;
+      if (search) select.setAttribute("aria-describedby", hintId);
+      else select.removeAttribute("aria-describedby");
+    };
+    update();
+    const field = h("div", { class: "list-sort" }, h("label", { for: id, class: "field-label" }, "Sort by"), select, hint);
+    return { field, update };
+  }
+
+  function restore(state) {
+    items = state.items;
+    cursor = state.cursor;
+    total = state.total;
+    replace(results, table(items));
+    showCounts();
+    window.scrollTo(0, state.scrollY);
+  }
 
   function retryIfFailed() {
     if (failed) reload();
@@ -88,18 +157,15 @@ export function renderList(main, config, { query = "" } = {}) {
 
   async function reload() {
     cursor = null;
-    shown = 0;
+    items = [];
+    total = null;
     results.setAttribute("aria-busy", "true");
     replace(results, skeleton());
     more.hidden = true;
     status.textContent = "Loading…";
     const page = await fetchPage();
     if (!page) return;
-    if (page.items.length === 0) {
-      replace(results, emptyState());
-    } else {
-      replace(results, table(page.items));
-    }
+    replace(results, page.items.length === 0 ? emptyState() : table(page.items));
     finishPage(page);
   }
 
@@ -122,15 +188,20 @@ export function renderList(main, config, { query = "" } = {}) {
     const controller = new AbortController();
     inFlight = controller;
     try {
-      const filters = config.searchable && search ? { q: search } : {};
-      const page = await api.list(config.resource, { ...filters, cursor, limit: PAGE_SIZE, signal: controller.signal });
+      const page = await api.list(config.resource, {
+        ...filters(),
+        count: cursor ? undefined : "true", // the first page says how many match in all
+        cursor,
+        limit: PAGE_SIZE,
+        signal: controller.signal,
+      });
       failed = false;
       return page;
     } catch (error) {
       if (error.name === "AbortError") return null;
       failed = true;
-      if (shown === 0) replace(results, errorState(error));
-      status.textContent = shown === 0 ? "" : describe(error);
+      if (items.length === 0) replace(results, errorState(error));
+      status.textContent = items.length === 0 ? "" : describe(error);
       results.setAttribute("aria-busy", "false");
       return null;
     } finally {
@@ -138,14 +209,44 @@ export function renderList(main, config, { query = "" } = {}) {
     }
   }
 
+  function filters() {
+    const sort = effectiveSort();
+    return { ...(config.searchable && search ? { q: search } : {}), ...(sort === CREATED ? {} : { sort }) };
+  }
+
   function finishPage(page) {
-    shown += page.items.length;
+    items = [...items, ...page.items];
     cursor = page.next_cursor;
+    if (page.total !== undefined) total = page.total;
+    showCounts();
+  }
+
+  function showCounts() {
+    const shown = items.length;
     more.hidden = !cursor;
     results.setAttribute("aria-busy", "false");
-    const noun = shown === 1 ? config.singular : config.plural;
+    const noun = (n) => (n === 1 ? config.singular : config.plural);
+    const matching = search ? ` matching “${search}”` : "";
+    count.textContent = total === null ? "" : `${number.format(total)} ${noun(total)}${matching}`;
     if (shown === 0) status.textContent = search ? `No ${config.plural} match “${search}”.` : "";
-    else status.textContent = `Showing ${shown} ${noun}${cursor ? " (more available)" : ""}${search ? ` matching “${search}”` : ""}.`;
+    else if (total !== null && cursor) status.textContent = `Showing ${number.format(shown)} of ${number.format(total)} ${noun(total)}${matching}.`;
+    else status.textContent = `Showing ${shown} ${noun(shown)}${cursor ? " (more available)" : ""}${matching}.`;
+  }
+
+  async function exportCsv() {
+    exportButton.disabled = true;
+    const of = total === null ? "" : ` of ${number.format(total)}`;
+    try {
+      const exported = await exportList(config, filters(), (n) => {
+        exportButton.textContent = `Exporting… ${number.format(n)}${of}`;
+      });
+      toast(`Exported ${number.format(exported)} ${exported === 1 ? config.singular : config.plural} to ${config.resource}.csv.`);
+    } catch (error) {
+      status.textContent = `Export failed: ${describe(error)}`;
+    } finally {
+      exportButton.disabled = false;
+      exportButton.textContent = "Export CSV";
+    }
   }
 
   function table(items) {
