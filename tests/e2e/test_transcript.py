@@ -146,10 +146,10 @@ def test_transcript_prints_clean_without_navigation_buttons_or_forms(
 
     page.emulate_media(media="print")
 
-    for hidden in (".topbar", ".back-link", ".details", "form.form--inline", ".enrollments"):
+    for hidden in (".topbar", ".back-link", ".details__meta", "form.form--inline", ".enrollments"):
         expect(page.locator(hidden).first).to_be_hidden()
     expect(page.get_by_role("button")).to_have_count(0)  # hidden ones are not in the tree
-    header = page.locator(".transcript__print-header")
+    header = page.locator(".details")
     expect(header).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Zoë Ångström {unique}")
     expect(header).to_contain_text(f"zoe.{unique}@example.edu")

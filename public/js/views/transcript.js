@@ -27,7 +27,6 @@ export function studentTranscript(container, student) {
     h(
       "section",
       { class: "card transcript", "aria-labelledby": "transcript-title" },
-      printHeader(student),
       h("header", { class: "section-header" }, h("div", {}, heading, summary), h("div", { class: "transcript__actions" }, printButton, exportButton)),
       body,
     ),
@@ -73,12 +72,6 @@ export function studentTranscript(container, student) {
     const rows = transcript.terms.flatMap((term) => term.courses.map((c) => [term.term, c.code, c.title, c.credits, c.grade ?? ""]));
     downloadCsv(`transcript-${fileStem(student.name)}.csv`, CSV_HEADER, rows);
   }
-}
-
-/** What a printed transcript adds under the page's heading (the student's name). */
-function printHeader(student) {
-  const line = (label, value) => h("div", {}, h("dt", {}, label), h("dd", {}, value));
-  return h("dl", { class: "transcript__print-header" }, line("Email", student.email), line("Program", student.program ?? "Not set"));
 }
 
 function termSection(term) {
