@@ -9,7 +9,7 @@ import re
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.e2e.conftest import create, snapshot
 
@@ -123,3 +123,22 @@ def test_toast_deep_in_a_long_page_covers_no_control_that_was_in_view(
     assert covered_controls(page, only_marked=True) == []
     expect(row.get_by_label("Grade", exact=True)).to_be_in_viewport()
     snapshot(page, "toast-scrolled")
+
+
+def test_skeleton_shows_while_the_sign_in_configuration_loads(sized_page: Page) -> None:
+    page = sized_page
+    held: list[Route] = []
+    page.route("**/api/auth/config", lambda route: held.append(route))
+    page.goto("/#/students")
+    main = page.locator("#main")
+    expect(main).to_have_attribute("aria-busy", "true")
+    expect(page.locator(".skeleton-page")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Loading…")
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+    snapshot(page, "startup-skeleton", busy=True)
+
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Students")
+    expect(page.locator(".skeleton-page")).to_have_count(0)
+    expect(main).not_to_have_attribute("aria-busy", "true")
