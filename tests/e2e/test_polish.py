@@ -142,3 +142,49 @@ def test_skeleton_shows_while_the_sign_in_configuration_loads(sized_page: Page) 
     expect(page.get_by_role("heading", level=1)).to_have_text("Students")
     expect(page.locator(".skeleton-page")).to_have_count(0)
     expect(main).not_to_have_attribute("aria-busy", "true")
+
+
+def test_load_latest_after_a_412_keeps_my_edits_where_the_server_changed_nothing(
+    sized_page: Page, api: httpx.Client, unique: str
+) -> None:
+    page = sized_page
+    student = create(
+        api,
+        "students",
+        {"name": f"Merge {unique}", "email": f"merge.{unique}@x.org", "program": "Maths"},
+    )
+    page.goto(f"/#/students/{student['id']}")
+    page.get_by_role("button", name="Edit").click()
+    dialog = page.get_by_role("dialog", name="Edit student")
+    dialog.get_by_label("Full name").fill(f"Merged {unique}")  # only mine
+    dialog.get_by_label("Program").fill("Chemistry")  # both, differently
+
+    # Someone else saves meanwhile: a new email (only theirs) and another program.
+    theirs = {"email": f"theirs.{unique}@x.org", "program": "Physics"}
+    reply = api.patch(f"/students/{student['id']}", json=theirs)
+    assert reply.status_code == 200, reply.text
+
+    dialog.get_by_role("button", name="Save changes").click()
+    alert = dialog.get_by_role("alert").first
+    expect(alert).to_contain_text("changed by someone else after you opened it")
+    dialog.get_by_role("button", name="Load the latest version").click()
+    expect(alert).to_contain_text("Loaded the latest version.")
+    expect(alert).to_contain_text("Program: changed by you and by someone else")
+    expect(dialog.get_by_label("Full name")).to_have_value(f"Merged {unique}")
+    expect(dialog.get_by_label("Email")).to_have_value(theirs["email"])
+    program = dialog.get_by_label("Program")
+    expect(program).to_have_value("Physics")
+    expect(program).to_have_accessible_description(
+        re.compile("Someone else changed this too, to “Physics”; your “Chemistry” was replaced")
+    )
+    snapshot(page, "conflict-merged")
+
+    dialog.get_by_role("button", name="Save changes").click()
+    expect(dialog).to_be_hidden()
+    saved = api.get(f"/students/{student['id']}").json()
+    assert (saved["name"], saved["email"], saved["program"], saved["version"]) == (
+        f"Merged {unique}",
+        theirs["email"],
+        "Physics",
+        3,
+    )
