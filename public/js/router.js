@@ -68,7 +68,7 @@ function show(main, moveFocus) {
   }
   document.title = pageTitle(route ? TITLES[route.section] : "Not found");
   if (route) cleanup = route.view(main, path.match(route.pattern), { query: params.q ?? "" }) ?? null;
-  else renderNotFound(main);
+  else renderNotFound(main, { sections: PAGES, canGoBack: moveFocus });
   window.scrollTo(0, 0);
   // After a navigation, start reading (and tabbing) from the new page's heading.
   if (moveFocus) main.querySelector("h1")?.focus();

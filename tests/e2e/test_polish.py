@@ -188,3 +188,27 @@ def test_load_latest_after_a_412_keeps_my_edits_where_the_server_changed_nothing
         "Physics",
         3,
     )
+
+
+def test_not_found_page_links_to_every_section_and_back(sized_page: Page) -> None:
+    page = sized_page
+    page.goto("/#/nowhere")
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text("Page not found")
+    links = page.get_by_role("navigation", name="Sections")
+    expect(links.get_by_role("button", name="Go back")).to_have_count(0)  # nowhere to go back to
+    snapshot(page, "not-found")
+    for title in ("Students", "Courses"):
+        links.get_by_role("link", name=f"Go to {title.lower()}").click()
+        expect(heading).to_have_text(title)
+        page.go_back()
+        expect(heading).to_have_text("Page not found")
+
+    page.goto("/#/courses")
+    expect(heading).to_have_text("Courses")
+    page.evaluate("window.location.hash = '#/courses/not-a-page/at-all'")
+    expect(heading).to_have_text("Page not found")
+    snapshot(page, "not-found-with-back")
+    links.get_by_role("button", name="Go back").click()
+    expect(heading).to_have_text("Courses")
+    expect(page).to_have_url(re.compile(r"#/courses$"))
