@@ -212,3 +212,44 @@ def test_not_found_page_links_to_every_section_and_back(sized_page: Page) -> Non
     links.get_by_role("button", name="Go back").click()
     expect(heading).to_have_text("Courses")
     expect(page).to_have_url(re.compile(r"#/courses$"))
+
+
+# The width a select needs to show its longest option whole: a copy of it, sized by
+# its content alone, in the same place.
+SELECT_FITS_JS = """(select) => {
+  const copy = select.cloneNode(true);
+  copy.removeAttribute("id");
+  Object.assign(copy.style, {
+    position: "absolute", visibility: "hidden", width: "auto", minWidth: "0", maxWidth: "none",
+  });
+  select.parentElement.append(copy);
+  const needed = copy.getBoundingClientRect().width;
+  copy.remove();
+  return { needed, shown: select.getBoundingClientRect().width };
+}"""
+
+
+def test_grade_select_shows_its_whole_text_on_a_phone(
+    sized_page: Page, api: httpx.Client, unique: str
+) -> None:
+    page = sized_page
+    student = create(
+        api,
+        "students",
+        {"name": f"Grades of a long name {unique}", "email": f"grade.{unique}@x.org"},
+    )
+    course = create(
+        api,
+        "courses",
+        {"code": f"{unique[:5].upper()}404", "title": "Grades", "credits": 4},
+    )
+    body = {"student_id": student["id"], "course_id": course["id"], "term": "2026-FALL"}
+    create(api, "enrollments", body)
+    page.goto(f"/#/students/{student['id']}")
+    select = page.locator("li.enrollment").get_by_label("Grade", exact=True)
+    expect(select).to_have_value("")
+    expect(select.locator("option:checked")).to_have_text("No grade yet")
+    size = select.evaluate(SELECT_FITS_JS)
+    assert size["shown"] >= size["needed"], size
+    select.scroll_into_view_if_needed()
+    snapshot(page, "grade-select")
