@@ -5,6 +5,7 @@ into test-output/screenshots/ (copies committed in tests/e2e/screenshots/)."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import httpx
@@ -253,3 +254,48 @@ def test_grade_select_shows_its_whole_text_on_a_phone(
     assert size["shown"] >= size["needed"], size
     select.scroll_into_view_if_needed()
     snapshot(page, "grade-select")
+
+
+def with_more_sections(route: Route) -> None:
+    """declared.js as if two more resources had pages of their own."""
+    response = route.fetch()
+    text = response.text()
+    start, end = text.index("["), text.rindex("]") + 1
+    declared = json.loads(text[start:end])
+    for name, title in (("departments", "Departments"), ("instructors", "Instructors")):
+        declared.append(
+            {
+                "resource": name,
+                "singular": name[:-1],
+                "title": title,
+                "page": True,
+                "searchFields": [],
+                "references": {},
+                "uniqueFields": [],
+                "fields": [{"name": "name", "label": "Name", "maxlength": 100, "required": True}],
+            }
+        )
+    route.fulfill(response=response, body=text[:start] + json.dumps(declared) + text[end:])
+
+
+def test_navigation_with_four_sections_fits_the_screen(sized_page: Page) -> None:
+    page = sized_page
+    page.route("**/js/declared.js", with_more_sections)
+    empty = json.dumps({"items": [], "next_cursor": None})
+    page.route(
+        re.compile(r".*/api/(departments|instructors)(\?.*)?$"),
+        lambda r: r.fulfill(status=200, content_type="application/json", body=empty),
+    )
+    page.goto("/#/students")
+    nav = page.get_by_role("navigation", name="Main")
+    links = nav.get_by_role("link")
+    expect(links).to_have_count(4)
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    for title in ("Students", "Courses", "Departments", "Instructors"):
+        link = nav.get_by_role("link", name=title)
+        box = link.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, (title, box)
+        link.click()
+        expect(link).to_have_attribute("aria-current", "page")
+        expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    snapshot(page, "nav-four-sections")
