@@ -9,6 +9,7 @@ import * as api from "./api.js";
 import { getAppName, pageTitle, setAppName } from "./brand.js";
 import { focus, h, icon, replace } from "./dom.js";
 import { describe } from "./messages.js";
+import { renderSkeleton, skeletonDone } from "./views/skeleton.js";
 
 // sessionStorage, not localStorage: the token lives as long as this tab and is
 // not shared with other tabs or left on the disk of a shared computer after the
@@ -37,7 +38,9 @@ export function canWrite() {
  */
 export async function startAuth(main) {
   mainElement = main;
+  renderSkeleton(main);
   config = await loadConfig();
+  skeletonDone(main);
   setAppName(config.app_name);
   if (!config.enabled) return;
   document.body.dataset.auth = "signed-out";
@@ -79,6 +82,7 @@ function loadConfig() {
       } catch (error) {
         const retry = h("button", { type: "button", class: "button", onclick: attempt }, "Try again");
         const heading = h("h1", { class: "page-title", tabindex: "-1" }, "Can’t start");
+        skeletonDone(mainElement);
         replace(
           mainElement,
           h("section", { class: "card signin" }, heading, h("p", { role: "alert" }, "The page could not ask the server how to sign in. ", describe(error)), retry),

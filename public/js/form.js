@@ -52,10 +52,17 @@ export function buildForm({ fields, submitLabel, onSubmit, onCancel, idPrefix = 
     setValues(record) {
       for (const [name, row] of controls) row.write(record?.[name]);
     },
+    /** A note under a field that is not an error (what a merge did to it); null clears. */
+    setNote(name, message) {
+      controls.get(name)?.setNote(message);
+    },
     clearErrors() {
       alert.hidden = true;
       replace(alert);
-      for (const row of controls.values()) row.setError(null);
+      for (const row of controls.values()) {
+        row.setError(null);
+        row.setNote(null);
+      }
     },
     /** Shows a failed request: fields get their messages; anything else goes on top. */
     showError(error, { fieldFor409 } = {}) {
@@ -101,8 +108,13 @@ function fieldRow(field, idPrefix) {
   const errorId = `${id}-error`;
   const control = makeControl(field, id);
   const error = h("p", { class: "field-error", id: errorId, hidden: true });
-  const describedBy = () => [hintId, error.hidden ? null : errorId].filter(Boolean).join(" ") || null;
-  if (hintId) control.setAttribute("aria-describedby", hintId);
+  const note = h("p", { class: "field-note", id: `${id}-note`, hidden: true });
+  const updateDescribedBy = () => {
+    const ids = [hintId, error.hidden ? null : errorId, note.hidden ? null : note.id].filter(Boolean).join(" ");
+    if (ids) control.setAttribute("aria-describedby", ids);
+    else control.removeAttribute("aria-describedby");
+  };
+  updateDescribedBy();
 
   const label = h(
     "label",
@@ -117,6 +129,7 @@ function fieldRow(field, idPrefix) {
     field.hint && h("p", { class: "field-hint", id: hintId }, field.hint),
     control,
     error,
+    note,
   );
   return {
     field,
@@ -136,9 +149,13 @@ function fieldRow(field, idPrefix) {
       replace(error, message ? [icon("alert"), h("span", {}, message)] : []);
       if (message) control.setAttribute("aria-invalid", "true");
       else control.removeAttribute("aria-invalid");
-      const ids = describedBy();
-      if (ids) control.setAttribute("aria-describedby", ids);
-      else control.removeAttribute("aria-describedby");
+      updateDescribedBy();
+    },
+    setNote(message) {
+      element.classList.toggle("field--noted", Boolean(message));
+      note.hidden = !message;
+      replace(note, message ? [icon("alert"), h("span", {}, message)] : []);
+      updateDescribedBy();
     },
   };
 }

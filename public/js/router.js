@@ -71,7 +71,7 @@ function show(main, moveFocus) {
   // Before the view: a list coming back to where it was left scrolls there itself.
   window.scrollTo(0, 0);
   if (route) cleanup = route.view(main, path.match(route.pattern), { query: params.q ?? "", sort: params.sort }) ?? null;
-  else renderNotFound(main);
+  else renderNotFound(main, { sections: PAGES, canGoBack: moveFocus });
   // After a navigation, start reading (and tabbing) from the new page's heading.
   if (moveFocus) main.querySelector("h1")?.focus({ preventScroll: true });
 }

@@ -228,11 +228,12 @@ def sized_page(page: Page, request: pytest.FixtureRequest) -> Page:
     return page
 
 
-def snapshot(page: Page, state: str) -> None:
+def snapshot(page: Page, state: str, *, busy: bool = False) -> None:
     """Write the state's screenshot; an accessibility violation, or a view wider than
-    the screen, fails the test."""
+    the screen, fails the test. `busy`: the state is a loading one (aria-busy)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    expect(page.locator("[aria-busy=true]")).to_have_count(0)
+    if not busy:
+        expect(page.locator("[aria-busy=true]")).to_have_count(0)
     assert violations(page) == [], state
     page.screenshot(path=SHOTS / f"{state}-{page.viewport_name}.png")  # type: ignore[attr-defined]
     fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -73,15 +73,55 @@ export function openEditDialog(config, record, etag, onSaved) {
   async function loadLatest() {
     try {
       const latest = await api.get(config.resource, current.id);
+      const { values, conflicts } = mergeEdits(config.fields, current, form.values(), latest.data);
       current = latest.data;
       currentEtag = latest.etag;
-      form.setValues(current);
-      form.showAlert("Loaded the latest version. Make your changes again, then save.");
+      form.clearErrors();
+      form.setValues(values);
+      for (const field of conflicts) {
+        form.setNote(field.name, `Someone else changed this too, to “${show(latest.data[field.name])}”; your “${show(field.mine)}” was replaced.`);
+      }
+      const kept = Object.keys(changedFields(config.fields, current, values)).length > 0;
+      form.showAlert(loadedMessage(kept, conflicts.map((f) => f.label)));
       onSaved(current, currentEtag, { quiet: true });
     } catch (error) {
       form.showAlert(describe(error));
     }
   }
+}
+
+function loadedMessage(kept, conflicted) {
+  const start = "Loaded the latest version.";
+  if (conflicted.length) return `${start} ${conflicted.join(", ")}: changed by you and by someone else, so theirs is shown; check, then save.`;
+  if (kept) return `${start} Your changes to the other fields are kept; save to apply them.`;
+  return `${start} Make your changes again, then save.`;
+}
+
+/**
+ * A three-way merge of the form after a 412: `base` is what the form was opened
+ * with, `mine` what it holds now, `theirs` the latest record. A field only I
+ * changed keeps my value; any field the server changed takes theirs, and the ones
+ * we both changed (differently) are returned in `conflicts`.
+ */
+function mergeEdits(fields, base, mine, theirs) {
+  const values = {};
+  const conflicts = [];
+  for (const field of fields) {
+    const [b, m, t] = [base[field.name], mine[field.name], theirs[field.name]].map(normal);
+    const serverChanged = t !== b;
+    values[field.name] = serverChanged ? t : m;
+    if (serverChanged && m !== b && m !== t) conflicts.push({ name: field.name, label: field.label, mine: m });
+  }
+  return { values, conflicts };
+}
+
+/** Empty and missing are the same value for a form field. */
+function normal(value) {
+  return value === undefined || value === "" ? null : value;
+}
+
+function show(value) {
+  return value === null || value === undefined || value === "" ? "(empty)" : String(value);
 }
 
 function changedFields(fields, record, values) {
