@@ -13,7 +13,7 @@ from fastapi import APIRouter, FastAPI, Header, Query, Response
 from api_core.auth import SignedIn, StaffOnly
 from api_core.database import DatabaseDep
 from api_core.errors import problem_responses
-from api_core.factory import Routers
+from api_core.factory import RouterFor
 from api_core.ids import etag, parse_id, parse_if_match
 from api_core.models.base import Page, Record
 from api_core.repository import repository_of
@@ -26,7 +26,7 @@ IfMatch = Annotated[
 ]
 
 
-def routers_of(resource: Resource) -> Routers:
+def routers_of(resource: Resource) -> list[APIRouter | RouterFor]:
     """The resource's five CRUD endpoints, then the routers of its `more_routes`.
 
     The CRUD router is built by create_app for its app (see factory.RouterFor).
