@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -23,10 +23,13 @@ _ROUTE_OPTIONS = [
     if name not in {"self", "path", "endpoint", "route_class_override"}
 ]
 
+# Builds a router for the given app: its routes then take that app's
+# dependency_overrides, so create_app moves them into the app instead of copying them.
+RouterFor = Callable[[FastAPI], APIRouter]
+Routers = Iterable[APIRouter | RouterFor]
 
-def create_app(
-    settings: Settings, routers: Iterable[APIRouter], *, with_docs: bool = False
-) -> FastAPI:
+
+def create_app(settings: Settings, routers: Routers, *, with_docs: bool = False) -> FastAPI:
     app = FastAPI(
         title=f"{settings.app_name} API",
         version="1.0.0",
@@ -36,7 +39,10 @@ def create_app(
     )
     app.state.settings = settings  # for the routes' dependencies (settings_of)
     for router in routers:
-        add_routes(app, router)
+        if isinstance(router, APIRouter):
+            add_routes(app, router)  # a module's router, which other apps may share
+        else:
+            app.router.routes.extend(router(app).routes)  # built once, for this app
     if with_docs:
         add_docs(app)
     register_error_handlers(app, settings)

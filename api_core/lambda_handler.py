@@ -17,7 +17,7 @@ from mangum.types import LambdaContext
 from api_core import snapstart
 from api_core.auth import warn_if_open
 from api_core.errors import PROBLEM_JSON, ApiError
-from api_core.factory import create_app
+from api_core.factory import RouterFor, create_app
 from api_core.lambda_events import (
     UnreadableEvent,
     correlation_id,
@@ -38,7 +38,7 @@ LambdaHandler = Callable[[Event, Any], dict[str, Any]]
 logger = logging.getLogger("api_core.requests")
 
 
-def make_handler(settings: Settings, *routers: APIRouter) -> LambdaHandler:
+def make_handler(settings: Settings, *routers: APIRouter | RouterFor) -> LambdaHandler:
     log = configure_logging(settings.log_level)
     warn_if_open(settings)
     process_loop()  # the loop Mangum runs every invocation on, and the client with it

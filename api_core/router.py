@@ -5,13 +5,15 @@
 # sees those models as variables, hence the `valid-type` ignores below.
 
 import importlib
+from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, FastAPI, Header, Query, Response
 
 from api_core.auth import SignedIn, StaffOnly
 from api_core.database import DatabaseDep
 from api_core.errors import problem_responses
+from api_core.factory import RouterFor
 from api_core.ids import etag, parse_id, parse_if_match
 from api_core.models.base import Page, Record, with_sorts
 from api_core.repository import repository_of
@@ -24,13 +26,17 @@ IfMatch = Annotated[
 ]
 
 
-def routers_of(resource: Resource) -> list[APIRouter]:
-    """The resource's five CRUD endpoints, then the routers of its `more_routes`."""
+def routers_of(resource: Resource) -> list[APIRouter | RouterFor]:
+    """The resource's five CRUD endpoints, then the routers of its `more_routes`.
+
+    The CRUD router is built by create_app for its app (see factory.RouterFor).
+    """
     more = [importlib.import_module(module).router for module in resource.more_routes]
-    return [build_router(resource), *more]
+    return [partial(build_router, resource), *more]
 
 
-def build_router(resource: Resource) -> APIRouter:
+def build_router(resource: Resource, app: FastAPI | None = None) -> APIRouter:
+    """The five endpoints; given the app they are for, they use its dependency_overrides."""
     Create = resource.create_model
     Update = resource.update_model
     Public = resource.public_model
@@ -39,7 +45,7 @@ def build_router(resource: Resource) -> APIRouter:
     one, many = resource.singular, resource.name
     repository = repository_of(resource)
 
-    router = APIRouter(prefix=f"/api/{many}", tags=[many])
+    router = APIRouter(prefix=f"/api/{many}", tags=[many], dependency_overrides_provider=app)
 
     @router.post(
         "",

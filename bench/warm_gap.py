@@ -13,14 +13,18 @@ a reader's claims in the event), log lines to /dev/null.
 - without the deadline: no RequestDeadline (the driver's deadline and the hard stop)
 - without the body guard: no RequestGuard
 - without the access dependency: the GET route without SignedIn
+- one dependency for access and database: the GET route's one dependency checks the
+  caller and returns the database (what merging the two would save)
 - without any dependency: the GET route takes its database from the settings itself
+- only the driver's deadline / only the hard stop: RequestDeadline's two halves alone
 """
 
 # No `from __future__ import annotations`: FastAPI reads the route annotations below at
 # runtime, and they name classes imported inside _variants().
 
+import asyncio
 import statistics
-from typing import Any
+from typing import Annotated, Any
 
 from api_core.devtools.claims import STUDENT
 from api_core.devtools.events import build_event
@@ -31,10 +35,13 @@ REFERENCE = "(b) bare FastAPI+Mangum"
 
 
 def _variants() -> dict[str, Any]:
-    from fastapi import APIRouter, FastAPI, Response
+    import pymongo
+    from fastapi import APIRouter, FastAPI, Request, Response, Security
     from mangum import Mangum
+    from starlette.types import Receive, Scope, Send
 
-    from api_core.database import DatabaseDep, RequestDeadline, database_for
+    from api_core.auth import _AccessCheck, caller
+    from api_core.database import Database, DatabaseDep, RequestDeadline, database_for
     from api_core.errors import register_error_handlers
     from api_core.factory import add_routes
     from api_core.guard import RequestGuard
@@ -42,22 +49,34 @@ def _variants() -> dict[str, Any]:
     from api_core.repository import repository_of
     from api_core.resources import STUDENTS
     from api_core.router import _record_response, build_router
-    from api_core.settings import get_settings
+    from api_core.settings import get_settings, settings_of
     from bench.baselines import make_bare_framework_handler
     from functions import students
 
     settings = get_settings()
     repository = repository_of(STUDENTS)
 
-    def app(router: APIRouter, guard: bool = True, deadline: bool = True) -> Any:
+    class DriverDeadlineOnly(RequestDeadline):
+        async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+            with pymongo.timeout(self.seconds):
+                await self.app(scope, receive, send)
+
+    class HardStopOnly(RequestDeadline):
+        async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+            async with asyncio.timeout(self.seconds):
+                await self.app(scope, receive, send)
+
+    def app(
+        router: APIRouter, guard: bool = True, deadline: type[RequestDeadline] | None = None
+    ) -> Any:
         """create_app's app for one router, optionally without one of its middleware."""
         built = FastAPI()
         built.state.settings = settings
         add_routes(built, router)
         register_error_handlers(built, settings)
-        if deadline:
+        if deadline is not None:
             seconds = settings.mongodb_timeout_ms / 1000
-            built.add_middleware(RequestDeadline, seconds=seconds, retry_after_s=5)
+            built.add_middleware(deadline, seconds=seconds, retry_after_s=5)
         if guard:
             built.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
         return Mangum(built, lifespan="off")
@@ -66,6 +85,18 @@ def _variants() -> dict[str, Any]:
 
     @no_access.get("/{id}")
     async def get_unguarded(id: str, database: DatabaseDep) -> Response:
+        return _record_response(await repository(database).get(parse_id(id)))
+
+    class DatabaseForCaller(_AccessCheck):
+        async def __call__(self, request: Request) -> Database:  # type: ignore[override]
+            await caller(request, self.staff)
+            return database_for(settings_of(request))
+
+    ReaderDatabase = Annotated[Database, Security(DatabaseForCaller(staff=False))]
+    one_dependency = APIRouter(prefix="/api/students")
+
+    @one_dependency.get("/{id}")
+    async def get_combined(id: str, database: ReaderDatabase) -> Response:
         return _record_response(await repository(database).get(parse_id(id)))
 
     no_dependency = APIRouter(prefix="/api/students")
@@ -78,11 +109,14 @@ def _variants() -> dict[str, Any]:
     return {
         REFERENCE: make_bare_framework_handler(),
         "ours": students.handler,
-        "without the handler's line": app(build_router(STUDENTS)),
-        "without the deadline": app(build_router(STUDENTS), deadline=False),
-        "without the body guard": app(build_router(STUDENTS), guard=False),
-        "without the access dependency": app(no_access),
-        "without any dependency": app(no_dependency),
+        "without the handler's line": app(build_router(STUDENTS), deadline=RequestDeadline),
+        "without the deadline": app(build_router(STUDENTS)),
+        "only the driver's deadline": app(build_router(STUDENTS), deadline=DriverDeadlineOnly),
+        "only the hard stop": app(build_router(STUDENTS), deadline=HardStopOnly),
+        "without the body guard": app(build_router(STUDENTS), False, RequestDeadline),
+        "without the access dependency": app(no_access, deadline=RequestDeadline),
+        "one dependency for access and database": app(one_dependency, deadline=RequestDeadline),
+        "without any dependency": app(no_dependency, deadline=RequestDeadline),
     }
 
 
