@@ -25,7 +25,7 @@ DEV_TOOLS = {
     "httpx",
     "hypothesis",
 }
-RUN_NEEDS = {"uvicorn", "secantusdb", "fastapi", "pymongo", "mangum", "pydantic-settings"}
+RUN_NEEDS = {"uvicorn", "secantusdb", "fastapi", "pymongo", "mangum"}
 
 
 def sync_commands(target: str) -> list[list[str]]:
