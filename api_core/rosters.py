@@ -147,7 +147,8 @@ async def roster_page(
             }
         },
     ]
-    documents = await _aggregate(database, ENROLLMENTS.collection, pipeline)
+    # The whole page in the first batch: the default (101) would add round trips.
+    documents = await _aggregate(database, ENROLLMENTS.collection, pipeline, query.limit + 1)
     next_cursor = None
     if len(documents) > query.limit:
         documents = documents[: query.limit]
@@ -155,8 +156,10 @@ async def roster_page(
     return [_entry(document) for document in documents], next_cursor
 
 
-async def _aggregate(database: Database, collection: str, pipeline: list[Document]) -> list[Any]:
-    cursor: Any = database[collection].aggregate(pipeline)
+async def _aggregate(
+    database: Database, collection: str, pipeline: list[Document], batch_size: int
+) -> list[Any]:
+    cursor: Any = database[collection].aggregate(pipeline, batchSize=batch_size)
     # pymongo's async client hands the cursor over when awaited; mongomock's directly.
     if inspect.isawaitable(cursor):
         cursor = await cursor

@@ -4,8 +4,9 @@ MongoDB answers a find with an index scan whose work is the page (not the
 collection) when an index's keys are the filter's equality fields, then the sort
 key (a range on the sort key itself is fine), in that order. Each branch of an
 `$or` needs such an index of its own; MongoDB merges the branches in sort order.
-This module records the finds (pymongo command monitoring on the client the API
-builds) and checks each against the indexes declared in api_core.resources.
+This module records the finds, and the find each aggregation starts with (pymongo
+command monitoring on the client the API builds), and checks each against the
+indexes declared in api_core.resources.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ class FindRecorder(monitoring.CommandListener):
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
         self.commands.append(event.command_name)
+        command = event.command
         if event.command_name == "find":
-            command = event.command
             self.finds.append(
                 {
                     "collection": command["find"],
@@ -38,12 +39,26 @@ class FindRecorder(monitoring.CommandListener):
                     "limit": command.get("limit"),
                 }
             )
+        elif event.command_name == "aggregate":
+            self.finds.append(_leading_find(command["aggregate"], command.get("pipeline", [])))
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
         pass
 
     def failed(self, event: monitoring.CommandFailedEvent) -> None:
         pass
+
+
+def _leading_find(collection: str, pipeline: list[dict[str, Any]]) -> dict[str, Any]:
+    """The find a pipeline starts with: MongoDB plans leading $match, $sort and $limit
+    stages as it plans a find's filter, sort and limit (a roster's $lookup follows)."""
+    find: dict[str, Any] = {"collection": collection, "filter": {}, "sort": {}, "limit": None}
+    stages = list(pipeline)
+    for stage, part in (("$match", "filter"), ("$sort", "sort"), ("$limit", "limit")):
+        if stages and stage in stages[0]:
+            value = stages.pop(0)[stage]
+            find[part] = dict(value) if isinstance(value, dict) else value
+    return find
 
 
 @contextmanager
