@@ -14,12 +14,12 @@ from api_core.devtools.app_server import AppServer
 from api_core.devtools.builders import course_body, enrollment_body, student_body
 from api_core.devtools.events import build_event, response_headers, response_json
 from api_core.devtools.lambda_context import FakeLambdaContext
+from api_core.devtools.rosters import seed_roster
 from api_core.devtools.shapes import check, declared_indexes, recording
 from api_core.devtools.wire_server import WireServer
 from api_core.models.enrollments import Grade
 from api_core.settings import Settings
 from tests.support.functions import Handlers
-from tests.support.rosters import seed_roster
 
 Reply = tuple[int, Any]
 GRADES = get_args(Grade)

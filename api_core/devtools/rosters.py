@@ -1,5 +1,6 @@
 """A course with many students enrolled, stored through the repositories (as the API
-stores them) but without a request per record: seeding 500 takes seconds."""
+stores them) without a request per record: seeding 500 takes seconds. For tests and
+benchmarks; the app never imports it."""
 
 from __future__ import annotations
 
