@@ -13,7 +13,7 @@ from api_core.models.enrollments import Grade, ObjectIdStr, Term
 # Large enough that a roster of 500 students comes in one page.
 MAX_ROSTER_PAGE = 500
 # The rows one grading request may carry; the body size limit (MAX_BODY_BYTES) may
-# refuse fewer (413): at the default 16 KiB, about 250 rows.
+# refuse fewer (413): at the default 16 KiB, about 230 rows.
 MAX_GRADE_ROWS = 500
 
 SEASONS = ("WINTER", "SPRING", "SUMMER", "FALL")  # their order within a year

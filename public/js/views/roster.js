@@ -11,7 +11,7 @@ import { describe } from "../messages.js";
 import { GRADES, currentTerm, termLabel } from "../resources.js";
 
 const PAGE_SIZE = 500;
-// Rows per save request: the API takes 500, but its body limit (16 KiB) about 250.
+// Rows per save request: the API takes 500, but its body limit (16 KiB) about 230.
 const SAVE_CHUNK = 200;
 const SEASON_ORDER = ["WINTER", "SPRING", "SUMMER", "FALL"];
 
