@@ -15,7 +15,9 @@ import httpx
 import pytest
 from playwright.sync_api import Page, Request, expect
 
-from tests.e2e.conftest import LiveApp, create, snapshot
+from tests.e2e.conftest import AuthApp, LiveApp, create, snapshot
+from tests.e2e.test_auth import create as auth_create
+from tests.e2e.test_auth import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -251,3 +253,47 @@ def test_roster_exports_as_csv_for_the_chosen_term(
         page.get_by_role("button", name="Export CSV").click()
     fall = Path(download.value.path()).read_bytes().decode("utf-8-sig").split("\r\n")
     assert fall[1] == f"Bjørn Dvořák {unique},3.{unique}@grading.example,2025-FALL,A"
+
+
+def test_without_the_navigation_api_in_app_links_still_ask_first(
+    page: Page, small_course: dict[str, Any], unique: str
+) -> None:
+    page.add_init_script("Object.defineProperty(window, 'navigation', { value: undefined })")
+    page.goto(f"/#/courses/{small_course['id']}")
+    assert page.evaluate("window.navigation === undefined")
+    page.get_by_label(f"Grade for Ada Lovelace {unique}").select_option("C")
+
+    page.get_by_role("link", name="Courses", exact=True).click()  # the main navigation
+    dialog = page.get_by_role("dialog", name="Leave without saving?")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(page).to_have_url(re.compile(f"#/courses/{small_course['id']}$"))
+    page.get_by_role("link", name="All courses").click()
+    dialog.get_by_role("button", name="Leave without saving").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Courses")
+
+
+def test_reader_sees_the_roster_and_grades_but_cannot_change_them(
+    auth_page: Page, auth_app: AuthApp, unique: str
+) -> None:
+    course = auth_create(
+        auth_app, "courses", {"code": f"RD{unique[:4].upper()}1", "title": "Read", "credits": 3}
+    )
+    student = auth_create(
+        auth_app, "students", {"name": f"Émile Reader {unique}", "email": f"emile.{unique}@x.org"}
+    )
+    body = {
+        "student_id": student["id"],
+        "course_id": course["id"],
+        "term": "2026-SPRING",
+        "grade": "B+",
+    }
+    auth_create(auth_app, "enrollments", body)
+
+    sign_in(auth_page, f"reader-{unique}", staff=False, start=f"/#/courses/{course['id']}")
+
+    reader_row = row(auth_page, f"Émile Reader {unique}")
+    expect(reader_row).to_contain_text("Grade B+")
+    expect(auth_page.get_by_text("1 student · Spring 2026")).to_be_visible()
+    expect(auth_page.locator(".roster select")).to_have_count(0)
+    expect(auth_page.get_by_role("button", name=re.compile("Save grades"))).to_have_count(0)
+    expect(auth_page.get_by_role("button", name="Export CSV")).to_be_enabled()
