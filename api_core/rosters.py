@@ -6,10 +6,12 @@ student. It pages by enrollment _id, each page an index range: (course_id, _id)
 for every term, (course_id, term, _id) for one term. The first page also lists
 the course's terms (a `distinct` on the same index).
 
-`PATCH /api/courses/{id}/roster` applies each row through the enrollments'
-repository, with the same version check as `PATCH /api/enrollments/{id}` and
-If-Match, and reports each row: one stale or foreign row never hides or undoes
-the others.
+`PATCH /api/courses/{id}/roster` reads the rows' enrollments in one query, then
+saves the rows it can with one update per distinct grade and version, each row
+guarded by its version as `PATCH /api/enrollments/{id}` with If-Match is, and
+reports each row: one stale or foreign row never hides or undoes the others. A
+round trip per row took longer than a request's deadline (2 s) for 200 rows on the
+test server, with other test suites running.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pydantic import ValidationError
 
 from api_core.auth import SignedIn, StaffOnly
 from api_core.database import Database, DatabaseDep, Document
-from api_core.errors import NotFound, PreconditionFailed, problem_responses
+from api_core.errors import NotFound, problem_responses
 from api_core.ids import decode_cursor, encode_cursor, parse_id
 from api_core.models.enrollments import EnrollmentUpdate
 from api_core.models.rosters import (
@@ -89,8 +91,8 @@ async def get_roster(
     summary="Grade many students of a course",
     description=(
         "Each row sets one enrollment's grade (null clears it) if the enrollment is "
-        "still at `version`, as `If-Match` does for one. Rows are saved one by one; "
-        "`results` says what became of each, in the order sent."
+        "still at `version`, as `If-Match` does for one. Each row is saved or refused "
+        "on its own; `results` says what became of each, in the order sent."
     ),
     dependencies=[StaffOnly],
     responses=problem_responses(404, 413, 415, 422, 503),
@@ -100,12 +102,15 @@ async def grade_roster(id: str, body: RosterGrades, database: DatabaseDep) -> Re
     await _require_course(database, course_id)
     seen: set[str] = set()
     rows = [_check_row(row, seen) for row in body.grades]
-    ids = [ObjectId(row.enrollment_id) for row in rows if isinstance(row, GradeChange)]
-    stored = await _stored(database, ids)
-    results = [
-        row if isinstance(row, GradeResult) else await _apply(database, course_id, row, stored)
-        for row in rows
-    ]
+    changes = [row for row in rows if isinstance(row, GradeChange)]
+    stored = await _stored(database, changes)
+    answered: dict[str, GradeResult] = {}
+    for change in changes:
+        refusal = _refusal(change, stored.get(change.enrollment_id), course_id)
+        if refusal is not None:
+            answered[change.enrollment_id] = refusal
+    answered |= await _write(database, [c for c in changes if c.enrollment_id not in answered])
+    results = [row if isinstance(row, GradeResult) else answered[row.enrollment_id] for row in rows]
     reply = GradeResults(results=results, saved=sum(r.status == "ok" for r in results))
     return Response(reply.model_dump_json(), media_type=JSON)
 
@@ -130,7 +135,7 @@ async def roster_page(
         {"$limit": query.limit + 1},  # one more tells whether another page follows
         {
             "$lookup": {
-                "from": "students",
+                "from": ENROLLMENTS.references["student_id"],
                 "localField": "student_id",
                 "foreignField": "_id",
                 "as": "student",
@@ -202,36 +207,82 @@ def _check_row(row: Mapping[str, Any], seen: set[str]) -> GradeChange | GradeRes
     return change
 
 
-async def _stored(database: Database, ids: list[ObjectId]) -> dict[ObjectId, Document]:
-    """The rows' enrollments as stored now: one query, whatever the number of rows."""
+async def _stored(database: Database, changes: list[GradeChange]) -> dict[str, Document]:
+    """The rows' enrollments as stored now, by id: one query, whatever the number of rows."""
+    ids = [ObjectId(change.enrollment_id) for change in changes]
     projection = {"course_id": 1, "grade": 1, "version": 1}
     cursor = database[ENROLLMENTS.collection].find({"_id": {"$in": ids}}, projection)
-    return {document["_id"]: document async for document in cursor}
+    return {str(document["_id"]): document async for document in cursor}
 
 
-async def _apply(
-    database: Database, course_id: ObjectId, row: GradeChange, stored: dict[ObjectId, Document]
-) -> GradeResult:
-    enrollment_id = ObjectId(row.enrollment_id)
-    current = stored.get(enrollment_id)
+def _refusal(
+    change: GradeChange, current: Document | None, course_id: ObjectId
+) -> GradeResult | None:
+    """Why the row cannot be saved as it stands, or None."""
     if current is None:
-        return _result(row.enrollment_id, "not_found", "No enrollment has this id.")
+        return _result(change.enrollment_id, "not_found", "No enrollment has this id.")
     if current["course_id"] != course_id:
-        return _result(row.enrollment_id, "other_course", "This enrollment is another course's.")
-    if current["version"] != row.version:
-        return _conflict(row.enrollment_id, current)
-    change = EnrollmentUpdate.model_validate({"grade": row.grade})
-    try:
-        saved = await enrollments(database).update(enrollment_id, change, [row.version])
-    except PreconditionFailed:  # changed since it was read above
-        latest = await database[ENROLLMENTS.collection].find_one({"_id": enrollment_id})
-        if latest is None:
-            return _result(row.enrollment_id, "not_found", "This enrollment was just deleted.")
-        return _conflict(row.enrollment_id, latest)
-    except NotFound:
-        return _result(row.enrollment_id, "not_found", "This enrollment was just deleted.")
-    grade = saved.model_dump().get("grade")
-    return _result(row.enrollment_id, "ok", "Saved.", grade=grade, version=saved.version)
+        detail = "This enrollment is another course's."
+        return _result(change.enrollment_id, "other_course", detail)
+    if current["version"] != change.version:
+        return _conflict(change.enrollment_id, current)
+    return None
+
+
+async def _write(database: Database, writes: list[GradeChange]) -> dict[str, GradeResult]:
+    """Each change, if its enrollment is still at its version.
+
+    An enrollment changes only at the version the row names, as with If-Match on
+    `PATCH /api/enrollments/{id}` (Repository.update_document builds the same
+    update), in one `update_many` per distinct (grade, version): a handful for a
+    roster, whatever its size. (mongomock cannot run today's pymongo `bulk_write`,
+    and an `$or` of one branch per row took seconds on the test server.) An update
+    only counts what it matched; when a group falls short (rows changed since they
+    were read), one more read tells which rows were saved.
+    """
+    repository = enrollments(database)
+    groups: dict[tuple[str | None, int], list[GradeChange]] = {}
+    for change in writes:
+        groups.setdefault((change.grade, change.version), []).append(change)
+    unsure: list[GradeChange] = []
+    for (_, version), group in groups.items():
+        ids = [ObjectId(change.enrollment_id) for change in group]
+        update = repository.update_document(_grade_change(group[0]))
+        written = await repository.collection.update_many(
+            {"_id": {"$in": ids}, "version": version}, update
+        )
+        if written.matched_count != len(group):
+            unsure += group
+    results = {change.enrollment_id: _saved(change) for change in writes}
+    if unsure:
+        latest = await _stored(database, unsure)
+        for change in unsure:
+            results[change.enrollment_id] = _outcome(change, latest.get(change.enrollment_id))
+    return results
+
+
+def _outcome(change: GradeChange, now: Document | None) -> GradeResult:
+    """What became of a change some of whose neighbours were not written.
+
+    At its version + 1 with the grade asked for, it was saved (or someone saved the
+    same grade first, which leaves the same record); otherwise it is a conflict.
+    """
+    if now is None:
+        return _result(change.enrollment_id, "not_found", "This enrollment was just deleted.")
+    if (now["version"], now.get("grade")) == (change.version + 1, change.grade):
+        return _saved(change)
+    return _conflict(change.enrollment_id, now)
+
+
+def _saved(change: GradeChange) -> GradeResult:
+    return _result(
+        change.enrollment_id, "ok", "Saved.", grade=change.grade, version=change.version + 1
+    )
+
+
+def _grade_change(change: GradeChange) -> dict[str, Any]:
+    """The row as the fields of an enrollment's PATCH body, validated as one."""
+    return EnrollmentUpdate.model_validate({"grade": change.grade}).model_dump(exclude_unset=True)
 
 
 def _conflict(enrollment_id: str, current: Document) -> GradeResult:

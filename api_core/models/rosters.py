@@ -12,9 +12,9 @@ from api_core.models.enrollments import Grade, ObjectIdStr, Term
 
 # Large enough that a roster of 500 students comes in one page.
 MAX_ROSTER_PAGE = 500
-# The rows one grading request may carry; the body size limit (MAX_BODY_BYTES) may
-# refuse fewer (413): at the default 16 KiB, about 230 rows.
-MAX_GRADE_ROWS = 500
+# The rows one grading request may carry: within the default body limit
+# (MAX_BODY_BYTES, 16 KiB: about 230 rows) and a request's deadline.
+MAX_GRADE_ROWS = 200
 
 SEASONS = ("WINTER", "SPRING", "SUMMER", "FALL")  # their order within a year
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from bson import ObjectId
 from fastapi.testclient import TestClient
 
+from api_core import rosters
 from api_core.devtools.builders import course_body, enrollment_body, student_body
 from api_core.models.rosters import MAX_GRADE_ROWS, term_order
 
@@ -280,3 +282,36 @@ def test_terms_sort_by_year_then_season() -> None:
         "2026-SUMMER",
         "2026-FALL",
     ]
+
+
+def test_grading_a_row_changed_between_read_and_write_is_a_conflict_others_saved(
+    client: TestClient,
+    course: dict[str, Any],
+    mock_database: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rows = [enroll_new(client, course["id"]) for _ in range(3)]
+    read = rosters._stored
+
+    async def read_then_someone_grades(database: Any, changes: Any) -> Any:
+        stored = await read(database, changes)
+        if len(changes) == 3:  # the first read: the race happens right after it
+            await mock_database.enrollments.update_one(
+                {"_id": ObjectId(rows[1]["id"])}, {"$set": {"grade": "D"}, "$inc": {"version": 1}}
+            )
+        return stored
+
+    monkeypatch.setattr(rosters, "_stored", read_then_someone_grades)
+    body = grade(
+        client,
+        course["id"],
+        *({"enrollment_id": r["id"], "grade": "A", "version": 1} for r in rows),
+    ).json()
+
+    assert [(r["status"], r["grade"], r["version"]) for r in body["results"]] == [
+        ("ok", "A", 2),
+        ("conflict", "D", 2),
+        ("ok", "A", 2),
+    ]
+    grades = [item["grade"] for item in roster(client, course["id"])["items"]]
+    assert grades == ["A", "D", "A"]

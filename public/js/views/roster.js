@@ -11,7 +11,7 @@ import { describe } from "../messages.js";
 import { GRADES, currentTerm, termLabel } from "../resources.js";
 
 const PAGE_SIZE = 500;
-// Rows per save request: the API takes 500, but its body limit (16 KiB) about 230.
+// Rows per save request: the most the API takes.
 const SAVE_CHUNK = 200;
 const SEASON_ORDER = ["WINTER", "SPRING", "SUMMER", "FALL"];
 
@@ -125,7 +125,9 @@ export async function courseRoster(container, course) {
         const grades = chunk.map((row) => ({ enrollment_id: row.entry.enrollment_id, grade: row.select.value || null, version: row.entry.version }));
         const reply = await api.gradeRoster(course.id, grades);
         reply.results.forEach((result, n) => {
-          if (result.status === "ok") {
+          // A conflict whose grade now is the one chosen here needs no choice.
+          const same = result.status === "conflict" && (result.grade ?? "") === chunk[n].select.value;
+          if (result.status === "ok" || same) {
             Object.assign(chunk[n].entry, { grade: result.grade, version: result.version });
             showMessage(chunk[n], null);
             saved += 1;
