@@ -20,7 +20,7 @@ pytestmark = pytest.mark.deploy
 # budget: our code is about 129 KiB unzipped, 54 KiB zipped, and grows with features
 # (its .pyc files, not counted here, about 1.4 times as much again).
 FUNCTION_LIMIT = 160 * 1024
-IMPORT_FUNCTION_LIMIT = 192 * 1024  # all of api_core/, the import pipeline included
+IMPORT_FUNCTION_LIMIT = 224 * 1024  # all of api_core/, the import pipeline included
 LAYER_LIMIT = 30 * 1024 * 1024
 TAG = "cpython-312"  # the template's runtime
 UNCHECKED_HASH = b"\x01\x00\x00\x00"  # a .pyc's flags: valid whatever the zip's timestamps

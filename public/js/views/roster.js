@@ -63,7 +63,9 @@ export async function courseRoster(container, course) {
   function render() {
     summary.textContent = rows.length
       ? `${rows.length} ${rows.length === 1 ? "student" : "students"} · ${termLabel(term)}`
-      : `Nobody is enrolled in ${termLabel(term)}.`;
+      : terms.length
+        ? `Nobody is enrolled in ${termLabel(term)}.`
+        : "Nobody is enrolled yet.";
     exportButton.disabled = rows.length === 0;
     saveStatus.textContent = "";
     if (rows.length === 0) {
