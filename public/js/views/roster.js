@@ -39,6 +39,7 @@ export async function courseRoster(container, course) {
   await load("latest");
 
   async function load(wanted) {
+    rows = []; // what was shown is left behind (unsaved changes were confirmed)
     list.setAttribute("aria-busy", "true");
     replace(list, h("li", { class: "skeleton" }, h("div", { class: "skeleton__row" })));
     try {
