@@ -51,6 +51,7 @@ export async function courseRoster(container, course) {
       render();
     } catch (error) {
       replace(list, h("li", { class: "empty empty--error" }, icon("alert"), h("p", {}, describe(error))));
+      countChanges();
     } finally {
       list.setAttribute("aria-busy", "false");
     }
