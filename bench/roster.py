@@ -15,6 +15,8 @@ and their median and range (min-max) reported.
   was higher)
 - $lookup / find + $in: the two ways to join a page of 500 enrollments to their
   students, as pymongo queries
+- grade 200 rows: read the roster, then PATCH /api/courses/{id}/roster with 200
+  changed grades (the save alone is reported too)
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ from bench.common import machine, markdown_table, use_database
 from bench.warm import lines_to_devnull
 
 SIZE = 500
+GRADED = 200  # the most one grading request takes
 DATABASE = "bench_roster"
+grading: list[float] = []  # the save alone, of each grade_200
 
 
 def _call(handler: Any, path: str, query: dict[str, str] | None = None) -> Any:
@@ -115,12 +119,29 @@ def _variants(uri: str, course_id: str) -> dict[str, Callable[[], int]]:
         assert len(found) == SIZE
         return 2
 
+    def grade_200() -> int:
+        path = f"/api/courses/{course_id}/roster"
+        rows = _call(courses.handler, path, {"limit": str(GRADED)})["items"]
+        grade = "B" if rows[0]["grade"] == "A" else "A"
+        body = {"grades": [{**_row(row), "grade": grade} for row in rows]}
+        started = time.perf_counter()
+        event = build_event("http_api_v2", "PATCH", path, body=body)
+        reply = response_json(courses.handler(event, FakeLambdaContext()))
+        grading.append(time.perf_counter() - started)
+        assert reply["saved"] == GRADED, reply
+        return 2
+
     return {
         "one request": one_request,
         "per student (before)": per_student,
         "$lookup": lookup,
         "find + $in": find_then_in,
+        f"grade {GRADED} rows (read, then one save)": grade_200,
     }
+
+
+def _row(item: dict[str, Any]) -> dict[str, Any]:
+    return {"enrollment_id": item["enrollment_id"], "version": item["version"]}
 
 
 def run(repetitions: int) -> dict[str, Any]:
@@ -144,7 +165,14 @@ def run(repetitions: int) -> dict[str, Any]:
         ),
         "find + $in / $lookup": _ratios(seconds["find + $in"], seconds["$lookup"]),
     }
-    return {"machine": machine(), "requests": requests, "seconds": seconds, "ratios": ratios}
+    saves = grading[1:]  # without the warm-up's
+    return {
+        "machine": machine(),
+        "requests": requests,
+        "seconds": seconds,
+        "ratios": ratios,
+        "grading_save_ms": [round(x * 1000, 1) for x in saves],
+    }
 
 
 def _ratios(slow: list[float], fast: list[float]) -> dict[str, float]:
@@ -176,7 +204,12 @@ def markdown(result: dict[str, Any]) -> str:
             for name, r in result["ratios"].items()
         ],
     )
-    return f"{table}\n\n{ratios}\n\nMachine: {result['machine']}"
+    saves = result["grading_save_ms"]
+    grading = (
+        f"The save of {GRADED} grades alone (one PATCH): median {statistics.median(saves):.0f} ms, "
+        f"range {min(saves):.0f}-{max(saves):.0f} ms over {len(saves)} repetitions."
+    )
+    return f"{table}\n\n{ratios}\n\n{grading}\n\nMachine: {result['machine']}"
 
 
 def main() -> None:
