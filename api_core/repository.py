@@ -174,26 +174,34 @@ class Repository:
         if not changes:
             document = await self.collection.find_one(selector, self.projection)
         else:
-            update: dict[str, Any] = {"$inc": {"version": 1}}
-            to_set = self._to_document({k: v for k, v in changes.items() if v is not None})
-            update["$set"] = {**to_set, "updated_at": _now()}
-            cleared = [k for k, v in changes.items() if v is None]
-            to_unset = {
-                name: ""
-                for k in cleared
-                for name in (k, *(stored_copies(k) if k in self.resource.search_fields else ()))
-            }
-            if to_unset:
-                update["$unset"] = to_unset
             try:
                 document = await self.collection.find_one_and_update(
-                    selector, update, self.projection, return_document=ReturnDocument.AFTER
+                    selector,
+                    self.update_document(changes),
+                    self.projection,
+                    return_document=ReturnDocument.AFTER,
                 )
             except DuplicateKeyError as error:
                 raise self._conflict(error) from None
         if document is None:
             raise await self._missing_or_stale(record_id)
         return self._to_public(document)
+
+    def update_document(self, changes: dict[str, Any]) -> Document:
+        """The MongoDB update that applies `changes` (None clears a field) and bumps the
+        version: for `update`, and for writes of many records at once (api_core/rosters.py)."""
+        update: dict[str, Any] = {"$inc": {"version": 1}}
+        to_set = self._to_document({k: v for k, v in changes.items() if v is not None})
+        update["$set"] = {**to_set, "updated_at": _now()}
+        cleared = [k for k, v in changes.items() if v is None]
+        to_unset = {
+            name: ""
+            for k in cleared
+            for name in (k, *(stored_copies(k) if k in self.resource.search_fields else ()))
+        }
+        if to_unset:
+            update["$unset"] = to_unset
+        return update
 
     async def delete(self, record_id: ObjectId, versions: list[int] | None) -> None:
         selector = _selector(record_id, versions)

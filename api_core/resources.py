@@ -239,6 +239,7 @@ COURSES = Resource(
         {"code": "CS101", "title": "Programming", "credits": 5},
         {"code": "MATH-201", "title": "Linear algebra", "credits": 6},
     ),
+    more_routes=("api_core.rosters",),
 )
 
 ENROLLMENTS = Resource(
@@ -256,6 +257,11 @@ ENROLLMENTS = Resource(
         ),
         IndexModel([("student_id", ASCENDING), ("_id", ASCENDING)], name="by_student"),
         IndexModel([("course_id", ASCENDING), ("_id", ASCENDING)], name="by_course"),
+        # A course's roster for one term (api_core/rosters.py), in enrollment order.
+        IndexModel(
+            [("course_id", ASCENDING), ("term", ASCENDING), ("_id", ASCENDING)],
+            name="by_course_term",
+        ),
     ),
     unique_messages={
         "enrollment_unique": "This student is already enrolled in this course for this term."

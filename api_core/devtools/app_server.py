@@ -55,6 +55,11 @@ class AppServer(Running):
             raise
 
     @property
+    def database_name(self) -> str:
+        """The database the app serves (MONGODB_DB), for tests that seed it directly."""
+        return self._env.get("MONGODB_DB", "")
+
+    @property
     def pid(self) -> int:
         assert self._process is not None, "the app server is not running"
         return self._process.pid

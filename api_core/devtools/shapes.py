@@ -4,10 +4,11 @@ MongoDB answers a find with an index scan whose work is the page (not the
 collection) when an index's keys are the filter's equality fields, then the sort
 key (a range on the sort key itself is fine), in that order. Each branch of an
 `$or` needs such an index of its own; MongoDB merges the branches in sort order.
-This module records the finds (pymongo command monitoring on the client the API
-builds) and checks each against the indexes declared in api_core.resources. A count
-(`count_documents`: an aggregate whose first stage is the `$match`) is recorded as a
-find without sort: its work is the index range its filter selects.
+This module records the finds, and the find each aggregation starts with (pymongo
+command monitoring on the client the API builds), and checks each against the
+indexes declared in api_core.resources. A count (`count_documents`: an aggregate
+whose first stage is the `$match`) is recorded as a find without sort: its work is
+the index range its filter selects.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ class FindRecorder(monitoring.CommandListener):
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
         self.commands.append(event.command_name)
+        command = event.command
         if event.command_name == "find":
-            command = event.command
             self.finds.append(
                 {
                     "collection": command["find"],
@@ -43,23 +44,30 @@ class FindRecorder(monitoring.CommandListener):
                 }
             )
         elif event.command_name == "aggregate":
-            stages = list(event.command.get("pipeline", []))
+            stages = list(command.get("pipeline", []))
             if len(stages) == 2 and "$match" in stages[0] and stages[1] == _COUNT_STAGE:
-                self.finds.append(
-                    {
-                        "collection": event.command["aggregate"],
-                        "filter": dict(stages[0]["$match"]),
-                        "sort": {},
-                        "limit": None,
-                        "command": "count",
-                    }
-                )
+                count = {"collection": command["aggregate"], "filter": dict(stages[0]["$match"])}
+                self.finds.append({**count, "sort": {}, "limit": None, "command": "count"})
+            else:
+                self.finds.append(_leading_find(command["aggregate"], stages))
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
         pass
 
     def failed(self, event: monitoring.CommandFailedEvent) -> None:
         pass
+
+
+def _leading_find(collection: str, pipeline: list[dict[str, Any]]) -> dict[str, Any]:
+    """The find a pipeline starts with: MongoDB plans leading $match, $sort and $limit
+    stages as it plans a find's filter, sort and limit (a roster's $lookup follows)."""
+    find: dict[str, Any] = {"collection": collection, "filter": {}, "sort": {}, "limit": None}
+    stages = list(pipeline)
+    for stage, part in (("$match", "filter"), ("$sort", "sort"), ("$limit", "limit")):
+        if stages and stage in stages[0]:
+            value = stages.pop(0)[stage]
+            find[part] = dict(value) if isinstance(value, dict) else value
+    return find
 
 
 @contextmanager

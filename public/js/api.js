@@ -128,6 +128,18 @@ export function remove(resource, id, etag) {
   return request("DELETE", `/${resource}/${encodeURIComponent(id)}`, { etag });
 }
 
+/** A page of a course's roster: {term, terms, items, next_cursor}; `term` may be "latest". */
+export async function roster(courseId, { term, cursor, limit } = {}) {
+  const { data } = await request("GET", `/courses/${encodeURIComponent(courseId)}/roster`, { query: { term, cursor, limit } });
+  return data;
+}
+
+/** Sets many grades of a course at once, each row checked against its version: {results, saved}. */
+export async function gradeRoster(courseId, grades) {
+  const { data } = await request("PATCH", `/courses/${encodeURIComponent(courseId)}/roster`, { body: { grades } });
+  return data;
+}
+
 /** A new import of `kind` ("students", "courses", "enrollments"): its record, with `upload`. */
 export async function startImport(kind, fileName) {
   const { data } = await request("POST", "/imports", { body: { kind, file_name: fileName.slice(0, 255) } });

@@ -5,7 +5,8 @@ import { pageTitle } from "./brand.js";
 import { PAGES } from "./resources.js";
 import { renderList } from "./views/list.js";
 import { renderDetail } from "./views/detail.js";
-import { courseRoster, studentEnrollments } from "./views/enrollments.js";
+import { studentEnrollments } from "./views/enrollments.js";
+import { courseRoster } from "./views/roster.js";
 import { renderNotFound } from "./views/not-found.js";
 import { withTranscript } from "./views/transcript.js";
 

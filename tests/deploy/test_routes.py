@@ -36,6 +36,10 @@ PROBLEM = "application/problem+json"
 SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     **{resource.name: dict(resource.examples[0]) for resource in ALL_RESOURCES},
     "imports": {"kind": "students", "file_name": "students.csv"},
+    # An operation of a resource's more_routes, by "METHOD path".
+    "PATCH /api/courses/{id}/roster": {
+        "grades": [{"enrollment_id": SAMPLE_ID, "grade": "A", "version": 1}]
+    },
 }
 # Operations that answer without the database: (status, content type, Retry-After?).
 DATABASE_FREE = {
@@ -136,6 +140,8 @@ def invocations(
 def _body(method: str, path: str) -> dict[str, Any] | None:
     if method not in ("POST", "PATCH", "PUT"):
         return None
+    if f"{method} {path}" in SAMPLE_BODIES:
+        return SAMPLE_BODIES[f"{method} {path}"]
     resource = path.split("/")[2]
     assert resource in SAMPLE_BODIES, f"add a valid sample body for {resource} to this test"
     body = SAMPLE_BODIES[resource]

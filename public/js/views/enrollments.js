@@ -1,4 +1,4 @@
-// Enrollments seen from a student (enroll, grade, remove) and from a course (its roster).
+// Enrollments seen from a student: enroll, grade, remove. A course's roster is in roster.js.
 
 import * as api from "../api.js";
 import { canWrite } from "../auth.js";
@@ -187,48 +187,6 @@ export async function studentEnrollments(container, student) {
     changed();
     toast(`Removed from ${name}.`);
     focus(heading);
-  }
-}
-
-/** The course page's panel: who is enrolled, with their grades. */
-export async function courseRoster(container, course) {
-  const heading = h("h2", { class: "section-title", tabindex: "-1" }, "Enrolled students");
-  const summary = h("p", { class: "section-subtitle" });
-  const list = h("ul", { class: "enrollments" }, h("li", { class: "skeleton" }, h("div", { class: "skeleton__row" })));
-  replace(container, h("section", { class: "card" }, h("header", { class: "section-header" }, h("div", {}, heading, summary)), list));
-  try {
-    const items = await api.listAll("enrollments", { course_id: course.id });
-    const ids = [...new Set(items.map((e) => e.student_id))];
-    const students = new Map();
-    const found = await Promise.all(ids.map((id) => api.get("students", id).then((r) => r.data, () => null)));
-    for (const student of found) if (student) students.set(student.id, student);
-    summary.textContent = items.length
-      ? `${items.length} ${items.length === 1 ? "enrollment" : "enrollments"}`
-      : "Nobody is enrolled yet. Enroll students from their own page.";
-    if (items.length === 0) {
-      replace(list, h("li", { class: "empty empty--small" }, icon("student"), h("p", {}, "Open a student and use “Enroll in a course”.")));
-      return;
-    }
-    items.sort((a, b) => b.term.localeCompare(a.term) || (students.get(a.student_id)?.name ?? "").localeCompare(students.get(b.student_id)?.name ?? ""));
-    replace(
-      list,
-      items.map((e) => {
-        const student = students.get(e.student_id);
-        return h(
-          "li",
-          { class: "enrollment" },
-          h(
-            "div",
-            { class: "enrollment__course" },
-            student ? h("a", { href: `#/students/${student.id}`, class: "enrollment__name" }, student.name) : h("span", { class: "enrollment__name" }, "Unknown student"),
-            h("span", { class: "enrollment__meta" }, `${termLabel(e.term)}${student ? ` · ${student.email}` : ""}`),
-          ),
-          gradeBadge(e.grade),
-        );
-      }),
-    );
-  } catch (error) {
-    replace(list, h("li", { class: "empty empty--error" }, icon("alert"), h("p", {}, describe(error))));
   }
 }
 
