@@ -11,6 +11,7 @@ import { toast } from "../toast.js";
 import { IMPORT_KINDS } from "../resources.js";
 import { openImportDialog } from "./import-dialog.js";
 import { exportList } from "./list-export.js";
+import { sortSelect } from "./list-sort.js";
 import { CREATED, listUrl, recall, remember } from "./list-state.js";
 import { openCreateDialog } from "./record-dialog.js";
 
@@ -74,7 +75,8 @@ export function renderList(main, config, { query = "", sort = CREATED } = {}) {
     );
   }
 
-  const sortSelect = sorts.length ? sortControl() : null;
+  const sorter = sorts.length ? sortSelect(config, sorts, (picked) => ((order = picked), changed())) : null;
+  sorter?.update(order, Boolean(search));
   const actions = [exportButton, ...(canWrite() ? [IMPORT_KINDS[config.resource] ? importButton : null, newButton] : [])];
 
   replace(
@@ -83,7 +85,7 @@ export function renderList(main, config, { query = "", sort = CREATED } = {}) {
     h(
       "section",
       { class: "card list-card", "aria-label": `${config.title} list` },
-      searchBox || sortSelect ? h("div", { class: "list-tools" }, searchBox, sortSelect?.field) : null,
+      searchBox || sorter ? h("div", { class: "list-tools" }, searchBox, sorter?.field) : null,
       status,
       results,
       h("div", { class: "list-footer" }, more),
@@ -111,30 +113,8 @@ export function renderList(main, config, { query = "", sort = CREATED } = {}) {
 
   function changed() {
     history.replaceState(null, "", new URL(here(), window.location.href));
-    sortSelect?.update();
+    sorter?.update(order, Boolean(search));
     reload();
-  }
-
-  function sortControl() {
-    const id = `${config.resource}-sort`;
-    const hintId = `${id}-hint`;
-    const label = (name) => (name === CREATED ? "Date added" : `${capitalise(name)} (A–Z)`);
-    const select = h(
-      "select",
-      { id, class: "input", onchange: () => ((order = select.value), changed()) },
-      [CREATED, ...sorts].map((name) => h("option", { value: name }, label(name))),
-    );
-    const hint = h("p", { id: hintId, class: "field-hint" }, "Search results are listed by date added.");
-    const update = () => {
-      select.value = effectiveSort();
-      select.disabled = Boolean(search);
-      hint.hidden = !search;
-      if (search) select.setAttribute("aria-describedby", hintId);
-      else select.removeAttribute("aria-describedby");
-    };
-    update();
-    const field = h("div", { class: "list-sort" }, h("label", { for: id, class: "field-label" }, "Sort by"), select, hint);
-    return { field, update };
   }
 
   function restore(state) {
