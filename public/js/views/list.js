@@ -207,7 +207,8 @@ export function renderList(main, config, { query = "", sort = CREATED } = {}) {
     results.setAttribute("aria-busy", "false");
     const noun = (n) => (n === 1 ? config.singular : config.plural);
     const matching = search ? ` matching “${search}”` : "";
-    count.textContent = total === null ? "" : `${number.format(total)} ${noun(total)}${matching}`;
+    // None: the empty state below says so already.
+    count.textContent = total ? `${number.format(total)} ${noun(total)}${matching}` : "";
     if (shown === 0) status.textContent = search ? `No ${config.plural} match “${search}”.` : "";
     else if (total !== null && cursor) status.textContent = `Showing ${number.format(shown)} of ${number.format(total)} ${noun(total)}${matching}.`;
     else status.textContent = `Showing ${shown} ${noun(shown)}${cursor ? " (more available)" : ""}${matching}.`;
