@@ -37,8 +37,7 @@ class Cursor:
 
 
 def encode_cursor(last_id: ObjectId, sort: str | None = None, value: Any = None) -> str:
-    # Creation order keeps its 12-byte cursors; a sort's cursor is a small BSON
-    # document, so a value of any BSON type round-trips exactly.
+    # A sort's cursor is BSON, so that a value of any type round-trips.
     raw = last_id.binary if sort is None else bson.encode({"s": sort, "v": value, "i": last_id})
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 

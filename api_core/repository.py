@@ -35,11 +35,7 @@ class DuplicateRecord(Conflict):
 
 
 class SortWithSearch(InvalidRequest):
-    """Raised when a list asks for a search and a sort other than creation order.
-
-    Search answers each word from an index of word prefixes, in _id order; another
-    order would need one more multikey index per searchable field and sort.
-    """
+    """Raised when a list asks for a search in an order other than creation order."""
 
     def __init__(self) -> None:
         super().__init__(
@@ -130,8 +126,7 @@ class Repository:
         return self._to_public(document)
 
     async def page(self, query: ListQuery) -> ListPage:
-        """A page of records in the query's order, the next page's cursor, and the count
-        of all matches when asked."""
+        """A page in the query's order, the next page's cursor, and the count if asked."""
         sort = getattr(query, "sort", CREATION_ORDER)
         key = self.resource.sorts.get(sort)  # None: creation order, by _id
         criteria = self.resource.list_filter(query)
@@ -290,12 +285,8 @@ def _after(criteria: Document, last_id: ObjectId) -> Document:
 
 
 def _after_value(criteria: Document, key: str, value: Any, last_id: ObjectId) -> Document:
-    """`criteria` limited to records after (value, last_id) in the order (key, _id).
-
-    `key >= value` is the index range; the $or drops the few records that share the
-    value and come before the cursor's. (Sorts are refused with a search, so
-    `criteria` has no $or of its own.)
-    """
+    """`criteria` after (value, last_id) in the order (key, _id): one index range, the
+    $or only dropping records that share the value (a sort has no search's $or)."""
     return {
         **criteria,
         key: {"$gte": value},

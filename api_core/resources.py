@@ -68,9 +68,8 @@ class Resource:
     # Modules whose `router` serves more paths under this resource's (a student's
     # transcript, a course's roster). Only this resource's function imports them.
     more_routes: tuple[str, ...] = ()
-    # Orders a list offers besides creation: `?sort=<name>` -> the stored field it
-    # sorts by, then _id. Each gets an index (field, _id), so every page is one index
-    # range. A search field's `<field>_order` copy sorts without case or accents.
+    # `?sort=<name>` -> the stored field it sorts by, then _id; each gets an index
+    # (field, _id). A search field's `<field>_order` copy ignores case and accents.
     sorts: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -37,6 +37,9 @@ from pymongo import ASCENDING, IndexModel
 Filter = dict[str, Any]
 
 PREFIX_LENGTH = 16
+# Characters of a value's order copy: NFKD can multiply a value's length, and a
+# sorted list's cursor carries the copy (longer values tie, then go by _id).
+ORDER_LENGTH = 100
 # Terms kept per value: a name of more words is found by its first MAX_TERMS terms.
 MAX_TERMS = 12
 # Letters with no decomposition that people type without their marks.
@@ -113,7 +116,7 @@ def search_copies(field: str, value: str) -> dict[str, Any]:
     return {
         folded(field): fold(value),
         prefixed(field): list(prefixes),
-        ordered(field): plain(value),
+        ordered(field): plain(value)[:ORDER_LENGTH],
     }
 
 

@@ -90,8 +90,7 @@ class ListQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(default=20, ge=1, le=100, description="Items per page")
-    # The shape of the cursors we hand out (unpadded base64url: 12 bytes in creation
-    # order, a small BSON document in a sort; api_core/ids.py).
+    # The cursors we hand out: unpadded base64url (api_core/ids.py).
     cursor: str | None = Field(
         default=None,
         pattern=r"^[A-Za-z0-9_-]{16,1024}$",
@@ -99,8 +98,7 @@ class ListQuery(BaseModel):
     )
     count: bool = Field(
         default=False,
-        description="Add `total`: how many records match (one more query, as long as the "
-        "matches; ask on the first page only)",
+        description="Add `total`, how many records match (ask on the first page only)",
     )
 
 
@@ -110,13 +108,8 @@ CREATION_ORDER = "created"
 def with_sorts(query_model: type[ListQuery], sorts: Iterable[str]) -> type[ListQuery]:
     """`query_model` with a `sort` parameter offering creation order and `sorts`."""
     names = (CREATION_ORDER, *sorts)
-    others = ", ".join(f"`{name}`" for name in names[1:])
-    description = "The order of the list: `created` (oldest first)" + (
-        f", or by {others} (A to Z, ignoring case and accents). With `q`, only `created`."
-        if others
-        else "."
-    )
-    sort = Field(default=CREATION_ORDER, description=description)
+    text = "`created` is oldest first; the others A to Z, ignoring case and accents; `q` "
+    sort = Field(default=CREATION_ORDER, description=text + "needs `created`")
     model: type[ListQuery] = create_model(
         query_model.__name__,
         __base__=query_model,

@@ -96,6 +96,10 @@ def test_students_sorted_by_name_with_the_count_in_the_header(
     assert row_names(page) == list(reversed(names))
     snapshot(page, "list-search-in-date-order")
 
+    page.get_by_label("Search by name, email or program").fill(f"nobody{unique}")
+    expect(page.get_by_role("heading", name=f"No students match “nobody{unique}”")).to_be_visible()
+    expect(page.locator(".list-count")).to_be_hidden()  # the empty state says it already
+
     page.get_by_label("Search by name, email or program").fill("")
     expect(page.get_by_label("Sort by")).to_be_enabled()
     expect(page.locator(ROW_LINKS).first).to_have_text(names[0])  # by name again

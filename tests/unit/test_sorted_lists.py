@@ -250,3 +250,13 @@ def test_migration_gives_older_records_their_order_copy(
         for page in every_page(client, "/api/students", sort="name", limit=1)
         for s in page
     ] == ["Dora", "Émile Roux", "Zoe"]
+
+
+def test_sorted_cursor_after_the_longest_name_is_accepted(client: TestClient) -> None:
+    # "ﷺ" decomposes into 18 characters: the order copy is capped, and so is the cursor.
+    for _ in range(2):
+        client.post("/api/students", json=student_body(name="ﷺ" * 100))
+
+    pages = every_page(client, "/api/students", sort="name", limit=1)
+
+    assert [len(page) for page in pages] == [1, 1]

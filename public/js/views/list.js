@@ -11,6 +11,7 @@ import { toast } from "../toast.js";
 import { IMPORT_KINDS } from "../resources.js";
 import { openImportDialog } from "./import-dialog.js";
 import { exportList } from "./list-export.js";
+import { sortSelect } from "./list-sort.js";
 import { CREATED, listUrl, recall, remember } from "./list-state.js";
 import { openCreateDialog } from "./record-dialog.js";
 
@@ -74,7 +75,8 @@ export function renderList(main, config, { query = "", sort = CREATED } = {}) {
     );
   }
 
-  const sortSelect = sorts.length ? sortControl() : null;
+  const sorter = sorts.length ? sortSelect(config, sorts, (picked) => ((order = picked), changed())) : null;
+  sorter?.update(order, Boolean(search));
   const actions = [exportButton, ...(canWrite() ? [IMPORT_KINDS[config.resource] ? importButton : null, newButton] : [])];
 
   replace(
@@ -83,7 +85,7 @@ export function renderList(main, config, { query = "", sort = CREATED } = {}) {
     h(
       "section",
       { class: "card list-card", "aria-label": `${config.title} list` },
-      searchBox || sortSelect ? h("div", { class: "list-tools" }, searchBox, sortSelect?.field) : null,
+      searchBox || sorter ? h("div", { class: "list-tools" }, searchBox, sorter?.field) : null,
       status,
       results,
       h("div", { class: "list-footer" }, more),
@@ -111,30 +113,8 @@ export function renderList(main, config, { query = "", sort = CREATED } = {}) {
 
   function changed() {
     history.replaceState(null, "", new URL(here(), window.location.href));
-    sortSelect?.update();
+    sorter?.update(order, Boolean(search));
     reload();
-  }
-
-  function sortControl() {
-    const id = `${config.resource}-sort`;
-    const hintId = `${id}-hint`;
-    const label = (name) => (name === CREATED ? "Date added" : `${capitalise(name)} (A–Z)`);
-    const select = h(
-      "select",
-      { id, class: "input", onchange: () => ((order = select.value), changed()) },
-      [CREATED, ...sorts].map((name) => h("option", { value: name }, label(name))),
-    );
-    const hint = h("p", { id: hintId, class: "field-hint" }, "Search results are listed by date added.");
-    const update = () => {
-      select.value = effectiveSort();
-      select.disabled = Boolean(search);
-      hint.hidden = !search;
-      if (search) select.setAttribute("aria-describedby", hintId);
-      else select.removeAttribute("aria-describedby");
-    };
-    update();
-    const field = h("div", { class: "list-sort" }, h("label", { for: id, class: "field-label" }, "Sort by"), select, hint);
-    return { field, update };
   }
 
   function restore(state) {
@@ -227,7 +207,8 @@ export function renderList(main, config, { query = "", sort = CREATED } = {}) {
     results.setAttribute("aria-busy", "false");
     const noun = (n) => (n === 1 ? config.singular : config.plural);
     const matching = search ? ` matching “${search}”` : "";
-    count.textContent = total === null ? "" : `${number.format(total)} ${noun(total)}${matching}`;
+    // None: the empty state below says so already.
+    count.textContent = total ? `${number.format(total)} ${noun(total)}${matching}` : "";
     if (shown === 0) status.textContent = search ? `No ${config.plural} match “${search}”.` : "";
     else if (total !== null && cursor) status.textContent = `Showing ${number.format(shown)} of ${number.format(total)} ${noun(total)}${matching}.`;
     else status.textContent = `Showing ${shown} ${noun(shown)}${cursor ? " (more available)" : ""}${matching}.`;
