@@ -40,7 +40,7 @@ from api_core.models.rosters import (
     Status,
     term_order,
 )
-from api_core.repository import repository_of
+from api_core.repository import ForeignCursor, repository_of
 from api_core.resources import COURSES, ENROLLMENTS
 
 JSON = "application/json"
@@ -128,7 +128,10 @@ async def roster_page(
     if term is not None:
         criteria["term"] = term
     if query.cursor is not None:
-        criteria["_id"] = {"$gt": decode_cursor(query.cursor)}
+        after = decode_cursor(query.cursor)
+        if after.sort is not None:  # a list's sorted cursor: rosters go by _id only
+            raise ForeignCursor()
+        criteria["_id"] = {"$gt": after.last_id}
     pipeline: list[Document] = [
         {"$match": criteria},
         {"$sort": {"_id": 1}},
@@ -245,27 +248,39 @@ async def _write(database: Database, writes: list[GradeChange]) -> dict[str, Gra
     for change in writes:
         groups.setdefault((change.grade, change.version), []).append(change)
     unsure: list[GradeChange] = []
+    refused: list[GradeChange] = []
     for (_, version), group in groups.items():
         ids = [ObjectId(change.enrollment_id) for change in group]
         update = repository.update_document(_grade_change(group[0]))
         written = await repository.collection.update_many(
             {"_id": {"$in": ids}, "version": version}, update
         )
-        if written.matched_count != len(group):
+        if written.matched_count == 0:
+            refused += group  # none written: each row changed since it was read
+        elif written.matched_count != len(group):
             unsure += group
     results = {change.enrollment_id: _saved(change) for change in writes}
-    if unsure:
-        latest = await _stored(database, unsure)
+    if unsure or refused:
+        latest = await _stored(database, unsure + refused)
         for change in unsure:
             results[change.enrollment_id] = _outcome(change, latest.get(change.enrollment_id))
+        for change in refused:
+            now = latest.get(change.enrollment_id)
+            results[change.enrollment_id] = (
+                _conflict(change.enrollment_id, now)
+                if now is not None
+                else _result(change.enrollment_id, "not_found", "This enrollment was just deleted.")
+            )
     return results
 
 
 def _outcome(change: GradeChange, now: Document | None) -> GradeResult:
     """What became of a change some of whose neighbours were not written.
 
-    At its version + 1 with the grade asked for, it was saved (or someone saved the
-    same grade first, which leaves the same record); otherwise it is a conflict.
+    At its version + 1 with the grade asked for, it was saved (or, when another save
+    of the same grade at the same version raced it, that one was: the record is the
+    same either way); otherwise it is a conflict. A group of one row is never in
+    doubt: its update matched it or nothing.
     """
     if now is None:
         return _result(change.enrollment_id, "not_found", "This enrollment was just deleted.")
