@@ -17,11 +17,12 @@ from tests.deploy.tools import ROOT
 pytestmark = pytest.mark.deploy
 
 # A guard against shipping what is not ours (a virtual environment, tests), not a
-# budget: our code's .py files are about 148 KiB in a resource function, 194 KiB
-# with the import pipeline (after the transcript), and grow with features (their
-# .pyc files, not counted here, about 1.4 times as much again).
-FUNCTION_LIMIT = 160 * 1024
-IMPORT_FUNCTION_LIMIT = 224 * 1024  # all of api_core/, the import pipeline included
+# budget: our code's .py files are about 172 KiB in a resource function, and about
+# 50 KiB more with the import pipeline (after the transcript, rosters and sorted
+# lists), and grow with features (their .pyc files, not counted here, about 1.4
+# times as much again).
+FUNCTION_LIMIT = 208 * 1024
+IMPORT_FUNCTION_LIMIT = 256 * 1024  # all of api_core/, the import pipeline included
 LAYER_LIMIT = 30 * 1024 * 1024
 TAG = "cpython-312"  # the template's runtime
 UNCHECKED_HASH = b"\x01\x00\x00\x00"  # a .pyc's flags: valid whatever the zip's timestamps
@@ -91,7 +92,7 @@ def test_sam_build_function_package_holds_only_api_core_without_devtools_and_its
             assert (package / path).read_bytes()[4:8] == UNCHECKED_HASH, path
 
 
-def test_sam_build_function_package_is_under_100_kib_150_with_the_import_code(
+def test_sam_build_function_packages_hold_only_our_code_within_the_size_guard(
     sam_build: SamBuild,
 ) -> None:
     for logical_id, properties in built_functions(sam_build).items():
