@@ -25,6 +25,12 @@ export function currentTerm(today = new Date()) {
   return `${today.getFullYear()}-${season}`;
 }
 
+/** A term's place in time, for sorting: 2026-WINTER < 2026-FALL < 2027-WINTER. */
+export function termOrder(term) {
+  const [year, season] = term.split("-");
+  return Number(year) * SEASONS.length + SEASONS.indexOf(season);
+}
+
 /** "2026-FALL" -> "Fall 2026" */
 export function termLabel(term) {
   const [year, season] = term.split("-");

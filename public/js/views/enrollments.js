@@ -6,7 +6,7 @@ import { confirmDialog } from "../dialog.js";
 import { focus, h, icon, replace } from "../dom.js";
 import { buildForm } from "../form.js";
 import { describe } from "../messages.js";
-import { GRADES, currentTerm, termLabel, termOptions } from "../resources.js";
+import { GRADES, currentTerm, termLabel, termOptions, termOrder } from "../resources.js";
 import { toast } from "../toast.js";
 
 const GRADE_OPTIONS = GRADES.map((g) => [g, g]);
@@ -98,7 +98,7 @@ export async function studentEnrollments(container, student) {
   }
 
   function byTermThenCode(a, b) {
-    return b.term.localeCompare(a.term) || (courses.get(a.course_id)?.code ?? "").localeCompare(courses.get(b.course_id)?.code ?? "");
+    return termOrder(b.term) - termOrder(a.term) || (courses.get(a.course_id)?.code ?? "").localeCompare(courses.get(b.course_id)?.code ?? "");
   }
 
   function item(enrollment) {

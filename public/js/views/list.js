@@ -260,7 +260,7 @@ export function renderList(main, config, { query = "", sort = CREATED } = {}) {
         { class: "empty" },
         icon("search"),
         h("h2", { class: "empty__title" }, `No ${config.plural} match “${search}”`),
-        h("p", {}, "Search looks at the start of the name or the email. Try fewer letters."),
+        h("p", {}, `Search matches the start of any word of the ${config.searchLabel.replace(/^Search by /, "")}. Try fewer letters.`),
       );
     }
     return h(
@@ -269,7 +269,7 @@ export function renderList(main, config, { query = "", sort = CREATED } = {}) {
       icon(config.singular),
       h("h2", { class: "empty__title" }, config.empty.title),
       h("p", {}, canWrite() ? config.empty.text : `Only staff can add ${config.plural}.`),
-      canWrite() ? h("button", { type: "button", class: "button button--primary", onclick: () => openCreateDialog(config, created) }, icon("plus"), `Add a ${config.singular}`) : null,
+      canWrite() ? h("button", { type: "button", class: "button button--primary", onclick: () => openCreateDialog(config, created) }, icon("plus"), `Add ${/^[aeiou]/i.test(config.singular) ? "an" : "a"} ${config.singular}`) : null,
     );
   }
 
