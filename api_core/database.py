@@ -13,6 +13,7 @@ Indexes are not created here: `python -m api_core.migrate` does it as a deploy s
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from collections.abc import Awaitable
 from dataclasses import dataclass
@@ -155,3 +156,14 @@ def forget_client() -> None:
 
 
 DatabaseDep = Annotated[Database, Depends(get_database)]
+
+
+async def aggregate(
+    database: Database, collection: str, pipeline: list[Document], **options: Any
+) -> list[Document]:
+    """Every document the pipeline yields (`options` as for `aggregate`, e.g. batchSize)."""
+    cursor: Any = database[collection].aggregate(pipeline, **options)
+    # pymongo's async client hands the cursor over when awaited; mongomock's directly.
+    if inspect.isawaitable(cursor):
+        cursor = await cursor
+    return list(await cursor.to_list(None))

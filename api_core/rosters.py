@@ -16,7 +16,6 @@ server: see api_core/README.md, Rosters.)
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -25,7 +24,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import ValidationError
 
 from api_core.auth import SignedIn, StaffOnly
-from api_core.database import Database, DatabaseDep, Document
+from api_core.database import Database, DatabaseDep, Document, aggregate
 from api_core.errors import NotFound, problem_responses
 from api_core.ids import decode_cursor, encode_cursor, parse_id
 from api_core.models.enrollments import EnrollmentUpdate
@@ -156,22 +155,14 @@ async def roster_page(
         },
     ]
     # The whole page in the first batch: the default (101) would add round trips.
-    documents = await _aggregate(database, ENROLLMENTS.collection, pipeline, query.limit + 1)
+    documents = await aggregate(
+        database, ENROLLMENTS.collection, pipeline, batchSize=query.limit + 1
+    )
     next_cursor = None
     if len(documents) > query.limit:
         documents = documents[: query.limit]
         next_cursor = encode_cursor(documents[-1]["_id"])
     return [_entry(document) for document in documents], next_cursor
-
-
-async def _aggregate(
-    database: Database, collection: str, pipeline: list[Document], batch_size: int
-) -> list[Any]:
-    cursor: Any = database[collection].aggregate(pipeline, batchSize=batch_size)
-    # pymongo's async client hands the cursor over when awaited; mongomock's directly.
-    if inspect.isawaitable(cursor):
-        cursor = await cursor
-    return list(await cursor.to_list(None))
 
 
 def _entry(document: Document) -> RosterEntry:

@@ -9,14 +9,13 @@ does one more query tell a new student from an unknown id.
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 from bson import ObjectId
 from fastapi import APIRouter, Response
 
 from api_core.auth import SignedIn
-from api_core.database import Database, DatabaseDep, Document
+from api_core.database import Database, DatabaseDep, Document, aggregate
 from api_core.errors import NotFound, problem_responses
 from api_core.gpa import Tally, tally, term_order
 from api_core.ids import parse_id
@@ -56,15 +55,6 @@ def transcript_pipeline(student_id: ObjectId) -> list[Document]:
     ]
 
 
-async def _aggregate(database: Database, pipeline: list[Document]) -> list[Document]:
-    cursor: Any = database["enrollments"].aggregate(pipeline)
-    # pymongo's async collection returns a coroutine; motor-style clients (the unit
-    # tests' mongomock) return the cursor itself.
-    if inspect.isawaitable(cursor):
-        cursor = await cursor
-    return list(await cursor.to_list(None))
-
-
 def build_transcript(student_id: str, groups: list[Document]) -> Transcript:
     """The transcript from the aggregation's groups, oldest term first."""
     terms: list[TranscriptTerm] = []
@@ -101,7 +91,7 @@ def _standing(sums: Tally) -> dict[str, Any]:
 
 
 async def read_transcript(database: Database, student_id: ObjectId) -> Transcript:
-    groups = await _aggregate(database, transcript_pipeline(student_id))
+    groups = await aggregate(database, "enrollments", transcript_pipeline(student_id))
     # An enrollment cannot outlive its student (api_core/references.py), so only an
     # empty result leaves the student's existence in question.
     if not groups and await database["students"].find_one({"_id": student_id}, {"_id": 1}) is None:

@@ -8,12 +8,11 @@ import { downloadCsv } from "../csv.js";
 import { confirmDialog } from "../dialog.js";
 import { focus, h, icon, replace } from "../dom.js";
 import { describe } from "../messages.js";
-import { GRADES, currentTerm, termLabel } from "../resources.js";
+import { GRADES, currentTerm, termLabel, termOrder } from "../resources.js";
 
 const PAGE_SIZE = 500;
 // Rows per save request: the most the API takes.
 const SAVE_CHUNK = 200;
-const SEASON_ORDER = ["WINTER", "SPRING", "SUMMER", "FALL"];
 
 /** The course page's panel. */
 export async function courseRoster(container, course) {
@@ -236,9 +235,7 @@ function gradeText(grade) {
 }
 
 function newestFirst(a, b) {
-  const [yearA, seasonA] = a.split("-");
-  const [yearB, seasonB] = b.split("-");
-  return yearB - yearA || SEASON_ORDER.indexOf(seasonB) - SEASON_ORDER.indexOf(seasonA);
+  return termOrder(b) - termOrder(a);
 }
 
 function confirmLeaving(pending) {
