@@ -256,12 +256,7 @@ async def _write(database: Database, writes: list[GradeChange]) -> dict[str, Gra
         for change in unsure:
             results[change.enrollment_id] = _outcome(change, latest.get(change.enrollment_id))
         for change in refused:
-            now = latest.get(change.enrollment_id)
-            results[change.enrollment_id] = (
-                _conflict(change.enrollment_id, now)
-                if now is not None
-                else _result(change.enrollment_id, "not_found", "This enrollment was just deleted.")
-            )
+            results[change.enrollment_id] = _not_saved(change, latest.get(change.enrollment_id))
     return results
 
 
@@ -273,10 +268,18 @@ def _outcome(change: GradeChange, now: Document | None) -> GradeResult:
     same either way); otherwise it is a conflict. A group of one row is never in
     doubt: its update matched it or nothing.
     """
+    if now is not None and (now["version"], now.get("grade")) == (
+        change.version + 1,
+        change.grade,
+    ):
+        return _saved(change)
+    return _not_saved(change, now)
+
+
+def _not_saved(change: GradeChange, now: Document | None) -> GradeResult:
+    """A change its update did not write: deleted since, or changed (a conflict)."""
     if now is None:
         return _result(change.enrollment_id, "not_found", "This enrollment was just deleted.")
-    if (now["version"], now.get("grade")) == (change.version + 1, change.grade):
-        return _saved(change)
     return _conflict(change.enrollment_id, now)
 
 
