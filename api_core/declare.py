@@ -23,11 +23,14 @@ ROOT = Path(__file__).resolve().parent.parent
 GENERATED = "written by `make declare`"
 FUNCTION_MODULE = '''"""Lambda function for /api/{name} and /api/{name}/{{id}} ({generated})."""
 
-from api_core.lambda_handler import resource_handler
-from api_core.resources import declared
-from api_core.settings import get_settings
+from api_core.init_phase import init_phase
 
-handler = resource_handler(declared("{name}"), get_settings())
+with init_phase():
+    from api_core.lambda_handler import resource_handler
+    from api_core.resources import declared
+    from api_core.settings import get_settings
+
+    handler = resource_handler(declared("{name}"), get_settings())
 '''
 
 PARAMETER = """\

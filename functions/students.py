@@ -1,7 +1,10 @@
 """Lambda function for /api/students and /api/students/{id} (written by `make declare`)."""
 
-from api_core.lambda_handler import resource_handler
-from api_core.resources import declared
-from api_core.settings import get_settings
+from api_core.init_phase import init_phase
 
-handler = resource_handler(declared("students"), get_settings())
+with init_phase():
+    from api_core.lambda_handler import resource_handler
+    from api_core.resources import declared
+    from api_core.settings import get_settings
+
+    handler = resource_handler(declared("students"), get_settings())
