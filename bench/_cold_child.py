@@ -1,11 +1,12 @@
 """One fresh interpreter: import a handler, answer one event, optionally many more.
 
-    python3.12 -S -P bench/_cold_child.py <module.handler> <invocations>   (event on stdin)
+    python3.12 -S -P bench/_cold_child.py <module.handler> <invocations> [gc]   (event on stdin)
 
 Run by bench/coldstart.py with PYTHONPATH set to a built function and the layer
 (bench/lambda_build.py). It imports as little as it can itself (the same for every
 target) and prints one line that starts with "BENCH " holding wall-clock stamps and
-peak RSS (VmHWM).
+peak RSS (VmHWM); with `gc`, also the garbage collections from the start of the
+handler's import to its first response, and the milliseconds they took.
 """
 
 import json
@@ -47,9 +48,28 @@ def peak_mb() -> float:
     return _status_mb("VmHWM")
 
 
+def count_collections():  # noqa: ANN201
+    """Counts every collection from now on, and the time it takes (gc.callbacks)."""
+    import gc
+
+    totals = {"collections": 0, "collection_ms": 0.0}
+    started = [0.0]
+
+    def note(phase, _info):  # noqa: ANN001, ANN202
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            totals["collections"] += 1
+            totals["collection_ms"] += (time.perf_counter() - started[0]) * 1000
+
+    gc.callbacks.append(note)
+    return totals
+
+
 def main() -> None:
     target, invocations = sys.argv[1], int(sys.argv[2])
     event = json.loads(sys.stdin.read())
+    collections = count_collections() if sys.argv[3:] == ["gc"] else {}
     handler = load(target)
     imported = time.time()
     context = Context()
@@ -64,6 +84,7 @@ def main() -> None:
         "first_response": first,
         "peak_mb_after_cold": peak_mb(),
         "rss_mb_after_cold": rss_mb(),
+        **collections,  # up to the first response
     }
     if invocations > 1:
         for _ in range(invocations - 1):

@@ -82,12 +82,19 @@ class Runner:
         return self.built.package(TARGETS[label][0])
 
     def child(
-        self, label: str, event: dict[str, Any], invocations: int = 1, *flags: str
+        self,
+        label: str,
+        event: dict[str, Any],
+        invocations: int = 1,
+        *flags: str,
+        count_collections: bool = False,
     ) -> tuple[dict[str, float], float, str]:
         """bench/_cold_child.py in a fresh runtime interpreter: its stamps, its spawn, stderr."""
         spawned = time.time()
+        command = [self.built.python, "-S", "-P", *flags, CHILD, TARGETS[label][1]]
+        command += [str(invocations), *(["gc"] if count_collections else [])]
         result = subprocess.run(
-            [self.built.python, "-S", "-P", *flags, CHILD, TARGETS[label][1], str(invocations)],
+            command,
             input=json.dumps(event),
             capture_output=True,
             text=True,
@@ -270,9 +277,16 @@ def run(
                 totals[label].append(runner.cold_start_ms(label, events[label]))
         by_group: dict[str, dict[str, list[float]]] = {label: defaultdict(list) for label in order}
         by_module: dict[str, dict[str, list[float]]] = {label: defaultdict(list) for label in order}
+        collections: dict[str, dict[str, list[float]]] = {
+            label: defaultdict(list) for label in order
+        }
         for _ in range(IMPORTTIME_RUNS):  # interleaved too
             for label in order:
-                _, _, stderr = runner.child(label, events[label], 1, "-X", "importtime")
+                stamps, _, stderr = runner.child(
+                    label, events[label], 1, "-X", "importtime", count_collections=True
+                )
+                for name in ("collections", "collection_ms"):
+                    collections[label][name].append(stamps[name])
                 for group, ms in import_breakdown(stderr).items():
                     by_group[label][group].append(ms)
                 for module, ms in heaviest_modules(stderr).items():
@@ -300,6 +314,7 @@ def run(
         "samples_ms": totals,
         "imports": imports,
         "heaviest_modules": modules,
+        "collections": {label: _fastest(collections[label]) for label in order},
         "memory": memory,
     }
 
@@ -390,7 +405,29 @@ def markdown(result: dict[str, Any]) -> str:
                 ["module", "ms"], [[module, f"{ms:.1f}"] for module, ms in list(ours.items())[:12]]
             ),
         ]
-    return "\n".join(text) + "\n\n" + memory_markdown(result)
+    return "\n".join(text) + "\n\n" + collections_markdown(result) + memory_markdown(result)
+
+
+def collections_markdown(result: dict[str, Any]) -> str:
+    """The garbage collector's part of a cold start: api_core/init_phase.py holds it off
+    while a function loads, which (a) and (b) do not."""
+    return "\n".join(
+        [
+            "Garbage collection from the start of the handler's import to the first "
+            "response (same runs, the fewest and the fastest): each function loads with the "
+            "collector off (api_core/init_phase.py); (a) and (b) do not.",
+            "",
+            markdown_table(
+                ["target", "collections", "ms"],
+                [
+                    [label, f"{c['collections']:.0f}", f"{c['collection_ms']:.1f}"]
+                    for label, c in result["collections"].items()
+                ],
+            ),
+            "",
+            "",
+        ]
+    )
 
 
 def memory_markdown(result: dict[str, Any]) -> str:

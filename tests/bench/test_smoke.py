@@ -121,6 +121,10 @@ def test_coldstart_tiny_measures_the_built_functions_against_b(tmp_path: Path) -
     assert students["ratio_low"] <= students["ratio_to_b"] <= students["ratio_high"]
     assert result["imports"]["students"]["our code"] > 0
     assert "functions.students" in result["heaviest_modules"]["students"]
+    # (b) loads with the garbage collector on; the function, as it deploys, without it.
+    collections = result["collections"]
+    assert collections["(b) bare FastAPI+Mangum"]["collections"] > 50
+    assert collections["students"]["collections"] < 20
     assert result["memory"]["students"]["peak_mb_after_all"] > 0
 
 
