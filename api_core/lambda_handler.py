@@ -24,7 +24,7 @@ from api_core.lambda_events import (
     problem_result,
     read_event,
 )
-from api_core.logs import configure_logging, invocation_fields, lambda_fields, write_line
+from api_core.logs import LineWriter, configure_logging, invocation_fields, lambda_fields
 from api_core.metrics import RequestMetrics
 from api_core.process_loop import process_loop
 from api_core.resources import Resource
@@ -39,7 +39,7 @@ logger = logging.getLogger("api_core.requests")
 
 
 def make_handler(settings: Settings, *routers: APIRouter | RouterFor) -> LambdaHandler:
-    log = configure_logging(settings.log_level)
+    line = LineWriter(configure_logging(settings.log_level), logger.name, "request")
     warn_if_open(settings)
     process_loop()  # the loop Mangum runs every invocation on, and the client with it
     app = create_app(settings, routers)
@@ -86,11 +86,12 @@ def make_handler(settings: Settings, *routers: APIRouter | RouterFor) -> LambdaH
         status = response.get("statusCode")  # none for a warm-up
         duration_ms = round((time.perf_counter() - started) * 1000, 2)
         fields["status"], fields["duration_ms"] = status, duration_ms
-        fields.update(metrics.members(fields["function_name"], status, duration_ms, cold))
+        values, metadata = metrics.members(fields["function_name"], status, duration_ms, cold)
+        fields.update(values)
         if failure is not None:
             fields["exception"] = "".join(format_exception(failure)).rstrip()
         # Written whatever LOG_LEVEL says: the line carries the request's metrics.
-        write_line(log, logger.name, level, "request", fields)
+        line.write(level, fields, metadata)
         return response
 
     return handler

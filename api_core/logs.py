@@ -13,8 +13,7 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, TextIO
@@ -22,14 +21,21 @@ from typing import Any, TextIO
 _invocation: ContextVar[Mapping[str, Any] | None] = ContextVar("invocation", default=None)
 
 
-@contextmanager
-def invocation_fields(fields: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Add `fields` to every line logged inside the block; they may still be changed."""
-    token = _invocation.set(fields)
-    try:
-        yield fields
-    finally:
-        _invocation.reset(token)
+class invocation_fields:  # noqa: N801 - used as a function: `with invocation_fields(...)`
+    """Add `fields` to every line logged inside the block; they may still be changed.
+
+    A class rather than @contextmanager: a generator per invocation cost 0.8 µs, this 0.3.
+    """
+
+    def __init__(self, fields: dict[str, Any]) -> None:
+        self.fields = fields
+
+    def __enter__(self) -> dict[str, Any]:
+        self._token = _invocation.set(self.fields)
+        return self.fields
+
+    def __exit__(self, *_: object) -> None:
+        _invocation.reset(self._token)
 
 
 def lambda_fields(context: Any, cold_start: bool) -> dict[str, Any]:
@@ -49,8 +55,19 @@ class InvocationFields(logging.Filter):
         return True
 
 
+# The same text as json.dumps(value, default=str), without building an encoder per call.
+_encode = json.JSONEncoder(default=str).encode
+_second: tuple[int, str] = (0, "")
+
+
 def _time(created: float) -> str:
-    return datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds")
+    """`created` as ISO 8601 to the millisecond, UTC; the date and time down to the
+    second are formatted once per second."""
+    global _second
+    second, microsecond = divmod(round(created * 1_000_000), 1_000_000)
+    if second != _second[0]:
+        _second = (second, datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S"))
+    return f"{_second[1]}.{microsecond // 1000:03d}+00:00"
 
 
 class JsonFormatter(logging.Formatter):
@@ -87,22 +104,27 @@ def configure_logging(level: str) -> JsonHandler:
     return handler
 
 
-def write_line(
-    handler: JsonHandler, logger: str, level: int, message: str, fields: dict[str, Any]
-) -> None:
-    """A line as the JSON formatter writes it, straight to its handler's stream.
+class LineWriter:
+    """One logger's lines as the JSON formatter writes them, straight to its handler's
+    stream: for the one line per invocation, on the hot path.
 
-    For the one line per invocation: a record through the logging module cost 36 µs
-    of a warm invocation, this 15 µs. It carries the invocation's fields itself.
+    A record through the logging module cost 36 µs of a warm invocation, json.dumps
+    of the whole line 10; this writes the constant members as text made once and
+    encodes only the invocation's fields.
     """
-    entry = {
-        "time": _time(time.time()),
-        "level": logging.getLevelName(level),
-        "logger": logger,
-        "message": message,
-        **fields,
-    }
-    line = json.dumps(entry, default=str) + "\n"
-    with handler.lock:  # type: ignore[union-attr]  # StreamHandler creates it
-        handler.stream.write(line)
-        handler.stream.flush()
+
+    def __init__(self, handler: JsonHandler, logger: str, message: str) -> None:
+        self._handler = handler
+        self._names = f'"logger": {_encode(logger)}, "message": {_encode(message)}'
+
+    def write(self, level: int, fields: dict[str, Any], encoded: str = "") -> None:
+        """A line with `fields` and, last, `encoded`: members already JSON text."""
+        members = _encode(fields)[1:-1]  # fields' members, without the braces
+        tail = ", ".join(part for part in (members, encoded) if part)
+        line = (
+            f'{{"time": "{_time(time.time())}", "level": "{logging.getLevelName(level)}", '
+            f"{self._names}{', ' if tail else ''}{tail}}}\n"
+        )
+        with self._handler.lock:  # type: ignore[union-attr]  # StreamHandler creates it
+            self._handler.stream.write(line)
+            self._handler.stream.flush()

@@ -15,6 +15,7 @@ whose Sum is how many and whose Average is the rate: `cold_starts`, `status_4xx`
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -27,7 +28,7 @@ class RequestMetrics:
     """The EMF members of a request's line, for one namespace."""
 
     def __init__(self, namespace: str) -> None:
-        self._directives = [
+        directives = [
             {
                 "Namespace": namespace,
                 "Dimensions": [[DIMENSION], []],
@@ -37,16 +38,21 @@ class RequestMetrics:
                 ],
             }
         ]
+        self._directives = json.dumps(directives)  # the same for every line: encoded once
 
     def members(
         self, function_name: object, status: int | None, duration_ms: float, cold_start: bool
-    ) -> dict[str, Any]:
-        """None without a function name (not on Lambda: the metrics are filed under it),
-        nor for a keep-warm ping (no status), which is not a request."""
+    ) -> tuple[dict[str, Any], str]:
+        """The metrics' members of the line, and its `_aws` member (which names them)
+        as JSON text. None without a function name (not on Lambda: the metrics are filed
+        under it), nor for a keep-warm ping (no status), which is not a request."""
         if not isinstance(function_name, str) or status is None:
-            return {}
-        return {
-            "_aws": {"Timestamp": int(time.time() * 1000), "CloudWatchMetrics": self._directives},
+            return {}, ""
+        metadata = (
+            f'"_aws": {{"Timestamp": {int(time.time() * 1000)}, '
+            f'"CloudWatchMetrics": {self._directives}}}'
+        )
+        values = {
             DIMENSION: function_name,
             DURATION: duration_ms,
             "cold_starts": int(cold_start),
@@ -54,3 +60,4 @@ class RequestMetrics:
             "status_5xx": int(status >= 500),
             "status_503": int(status == 503),
         }
+        return values, metadata

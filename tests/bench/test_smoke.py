@@ -104,6 +104,32 @@ def test_warm_tiny_reuses_connections(tmp_path: Path) -> None:
     assert all(row["connections_per_1000"] == 0 for name, row in result.items() if name != "_meta")
 
 
+def test_warm_driver_tiny_times_each_deadline_against_plain(tmp_path: Path) -> None:
+    result = run_bench(
+        "bench.warm_driver", "--invocations", "20", "--rounds", "2", output=tmp_path / "d.json"
+    )
+
+    assert list(result) == [
+        "plain", "maxTimeMS", "socketTimeoutMS", "pymongo.timeout", "asyncio.timeout", "both"
+    ]  # fmt: skip
+    assert result["plain"]["cost_us"] == 0
+    assert all(
+        row["cost_low_us"] <= row["cost_us"] <= row["cost_high_us"] for row in result.values()
+    )
+
+
+def test_warm_gap_tiny_gives_each_saving_its_interval(tmp_path: Path) -> None:
+    result = run_bench(
+        "bench.warm_gap", "--invocations", "22", "--rounds", "2", output=tmp_path / "g.json"
+    )
+
+    assert {"(b) bare FastAPI+Mangum", "ours", "without the deadline"} <= set(result)
+    assert result["ours"]["saving_us"] == 0
+    assert all(
+        row["saving_low_us"] <= row["saving_us"] <= row["saving_high_us"] for row in result.values()
+    )
+
+
 def test_coldstart_tiny_measures_the_built_functions_against_b(tmp_path: Path) -> None:
     result = run_bench(
         "bench.coldstart",
