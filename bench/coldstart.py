@@ -147,10 +147,28 @@ class Runner:
         finally:
             os.killpg(process.pid, signal.SIGKILL)  # the emulator and the runtime it started
             process.wait()
+            _wait_until_gone(process.pid)
         status = payload.get("statusCode") if isinstance(payload, dict) else None
         if status != 200:
             raise RuntimeError(f"{label} answered {str(payload)[:500]}")
         return elapsed * 1000
+
+
+def _wait_until_gone(group: int) -> None:
+    """Wait until every process of the group has exited and been reaped.
+
+    The runtime is the emulator's child, so it is reaped by init, not by us: it may
+    still be exiting when the next cold start launches, and then slows that one.
+    Without this wait, whatever ran right after (b) took 60-100 ms longer here.
+    """
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.001)
+    raise RuntimeError(f"process group {group} still exists 10 s after SIGKILL")
 
 
 class PortTaken(Exception):
@@ -273,9 +291,8 @@ def run(
         shuffler = random.Random(14)  # the same orders every run
         for _ in range(runs):
             # Interleaved, so the machine's noise hits every target alike; shuffled, so
-            # no target always follows the same one. A rotation kept each target behind the
-            # same neighbour, and in one measurement here whatever ran right after (b) was
-            # 60-100 ms slower (cause not found): under rotation, always the students function.
+            # no target always follows the same one (a rotation kept the students function
+            # behind (b), whose runtime was still exiting then: see _wait_until_gone).
             for label in shuffler.sample(order, len(order)):
                 totals[label].append(runner.cold_start_ms(label, events[label]))
         by_group: dict[str, dict[str, list[float]]] = {label: defaultdict(list) for label in order}
