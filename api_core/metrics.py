@@ -44,8 +44,8 @@ class RequestMetrics:
         self, function_name: object, status: int | None, duration_ms: float, cold_start: bool
     ) -> tuple[dict[str, Any], str]:
         """The metrics' members of the line, and its `_aws` member (which names them)
-        as JSON text. None without a function name (not on Lambda: the metrics are filed
-        under it), nor for a keep-warm ping (no status), which is not a request."""
+        as JSON text. Neither (empty) without a function name (not on Lambda: the metrics
+        are filed under it), nor for a keep-warm ping (no status), which is not a request."""
         if not isinstance(function_name, str) or status is None:
             return {}, ""
         metadata = (
