@@ -68,6 +68,16 @@ def median_interval(values: list[float], confidence: float = 0.95) -> tuple[floa
     return ordered[k - 1], ordered[n - k]
 
 
+def per_round_difference(
+    minuend: list[float], subtrahend: list[float], scale: float = 1e6
+) -> tuple[float, float, float]:
+    """Round by round, minuend - subtrahend (seconds, times `scale`: µs by default):
+    the median of those differences, then its 95% confidence interval."""
+    differences = [(a - b) * scale for a, b in zip(minuend, subtrahend, strict=True)]
+    low, high = median_interval(differences)
+    return statistics.median(differences), low, high
+
+
 def use_production_auth() -> None:
     """AUTH_MODE=gateway, as template.yaml deploys the functions."""
     os.environ.update(AUTH_MODE="gateway", AUTH_AUDIENCE=CLIENT_ID)

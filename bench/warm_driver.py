@@ -5,7 +5,7 @@
 One AsyncMongoClient per variant against one MongoDB-wire server on loopback, the
 same document read by id, the variants interleaved round by round. Each variant's
 cost is its per-round p50 minus plain's in the same round: the median of those
-differences and a 95% confidence interval (bench.warm.median_interval).
+differences and a 95% confidence interval (bench.warm.per_round_difference).
 
 - plain: no deadline at all, as the bare framework floor (b) reads
 - maxTimeMS: the same read with `max_time_ms` (the server's limit alone)
@@ -30,7 +30,7 @@ from pymongo import AsyncMongoClient
 
 from api_core.devtools.wire_server import WireServer
 from bench.common import markdown_table, run_cli
-from bench.warm import median_interval
+from bench.warm import per_round_difference
 
 BUDGET_S = 2.0
 HARD_STOP_S = BUDGET_S + 0.2
@@ -93,11 +93,10 @@ def run(invocations: int, rounds: int) -> dict[str, dict[str, float]]:
     plain = round_p50s["plain"]
     results = {}
     for name, p50s in round_p50s.items():
-        costs = [(ours - base) * 1e6 for ours, base in zip(p50s, plain, strict=True)]
-        low, high = median_interval(costs)
+        cost, low, high = per_round_difference(p50s, plain)
         results[name] = {
             "p50_us": statistics.median(p50s) * 1e6,
-            "cost_us": statistics.median(costs),
+            "cost_us": cost,
             "cost_low_us": low,
             "cost_high_us": high,
         }

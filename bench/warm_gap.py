@@ -136,7 +136,13 @@ def _variants() -> dict[str, Any]:
 
 
 def run(invocations: int, rounds: int) -> dict[str, dict[str, float]]:
-    from bench.warm import lines_to_devnull, measure, median_interval, seed, use_production_auth
+    from bench.warm import (
+        lines_to_devnull,
+        measure,
+        per_round_difference,
+        seed,
+        use_production_auth,
+    )
 
     with WireServer() as server:
         use_database(MONGODB_URI=server.uri, MONGODB_DB="bench_gap")
@@ -160,16 +166,12 @@ def run(invocations: int, rounds: int) -> dict[str, dict[str, float]]:
     results = {}
     for name, values in samples.items():
         base = compared_with(name) or name
-        savings = [
-            (before - after) * 1e6
-            for before, after in zip(round_p50s[base], round_p50s[name], strict=True)
-        ]
-        low, high = median_interval(savings)
+        saving, low, high = per_round_difference(round_p50s[base], round_p50s[name])
         results[name] = {
             "p50_ms": statistics.median(values) * 1000,
             "p99_ms": percentile(values, 0.99) * 1000,
             "ratio_to_b": statistics.median(values) / floor,
-            "saving_us": statistics.median(savings),
+            "saving_us": saving,
             "saving_low_us": low,
             "saving_high_us": high,
         }
