@@ -10,8 +10,9 @@ runs the after-restore hooks as awslambdaric does (the cached client is dropped,
 ObjectId and random renewed: api_core/snapstart.py), then answers a GET, reconnect
 included; timed from the fork to the answer. A cold start is a fresh interpreter on
 the same function, from spawn to its first answer (bench/_cold_child.py). Rounds
-interleave a cold start and a restore of every function; per round the restore over
-the cold start, then the median with its 95% confidence interval.
+interleave a cold start and a restore of every function, in an order shuffled
+every round; per round the restore over the cold start, then the median with its
+95% confidence interval.
 
 What a fork cannot show: Lambda's own resume of the microVM and the loading of the
 snapshot's memory pages, which AWS bills and reports as "Restore Duration".
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import subprocess
 import tempfile
 from pathlib import Path
@@ -99,9 +101,11 @@ def run(rounds: int = 30) -> dict[str, Any]:
                 snapshots[label].restore()
             cold: dict[str, list[float]] = {label: [] for label in FUNCTIONS}
             restored: dict[str, list[dict[str, float]]] = {label: [] for label in FUNCTIONS}
-            for round_number in range(rounds):
-                shift = round_number % len(FUNCTIONS)
-                for label in FUNCTIONS[shift:] + FUNCTIONS[:shift]:
+            shuffler = random.Random(14)  # the same orders every run
+            for _ in range(rounds):
+                # Shuffled, not rotated: as in bench.coldstart, so that no function
+                # always follows the same one.
+                for label in shuffler.sample(FUNCTIONS, len(FUNCTIONS)):
                     cold[label].append(runner.cold_start_ms(label, events[label]))
                     restored[label].append(snapshots[label].restore())
         finally:
