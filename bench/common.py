@@ -17,7 +17,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-PACKAGES = ("fastapi", "starlette", "pydantic", "pydantic-settings", "mangum", "pymongo")
+PACKAGES = ("fastapi", "starlette", "pydantic", "mangum", "pymongo")
 PACKAGES += ("uvicorn", "SecantusDB")
 
 

@@ -19,7 +19,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import coldstart, deploy_size, durability, restore, scaling, server_load, warm_gap
+from bench import (
+    coldstart,
+    deploy_size,
+    durability,
+    restore,
+    roster,
+    scaling,
+    server_load,
+    warm_driver,
+    warm_gap,
+)
 from bench import imports as imports_bench
 from bench import warm as warm_bench
 from bench.common import RESULTS, ROOT, machine
@@ -29,22 +39,26 @@ FULL = {
     "restore": ["--rounds", "30"],
     "warm": ["--invocations", "3000", "--rounds", "30"],
     "warm_gap": ["--invocations", "3000", "--rounds", "30"],
+    "warm_driver": ["--invocations", "6000", "--rounds", "30"],
     "deploy_size": [],
     "scaling": ["--sizes", "1000", "10000", "100000"],
     "server_load": ["--seconds", "3"],
     "durability": ["--writes", "200", "--rounds", "10"],
     "imports": ["--sizes", "10000", "100000", "--rounds", "3", "--large-rounds", "1"],
+    "roster": ["--repetitions", "10"],
 }
 QUICK = {
     "coldstart": ["--runs", "2", "--invocations", "20"],
     "restore": ["--rounds", "2"],
     "warm": ["--invocations", "100", "--rounds", "2"],
     "warm_gap": ["--invocations", "60", "--rounds", "2"],
+    "warm_driver": ["--invocations", "40", "--rounds", "2"],
     "deploy_size": [],
     "scaling": ["--sizes", "100", "300", "--repetitions", "2"],
     "server_load": ["--seconds", "0.5", "--concurrency", "1", "4"],
     "durability": ["--writes", "5", "--rounds", "2"],
     "imports": ["--sizes", "200", "--rounds", "1", "--batch-sizes", "25", "100"],
+    "roster": ["--repetitions", "1"],
 }
 COLD_TARGET = 1.0  # issue 14: at most the floor (b)
 WARM_TARGET = 1.10  # p50 of the production path (issue 14)
@@ -338,6 +352,11 @@ def write_report(
         "",
         warm_gap.markdown(results["warm_gap"]),
         "",
+        "What each kind of deadline costs pymongo's `find_one` alone, without FastAPI "
+        "(`python -m bench.warm_driver`):",
+        "",
+        warm_driver.markdown(results["warm_driver"]),
+        "",
         "## 3. Memory (`python -m bench.coldstart`)",
         "",
         "Memory:" + coldstart.markdown(results["coldstart"]).split("\n\nMemory:")[1],
@@ -365,6 +384,10 @@ def write_report(
         "## 8. Bulk import (`python -m bench.imports`)",
         "",
         imports_bench.markdown(results["imports"]),
+        "",
+        "## 9. A course's roster (`python -m bench.roster`)",
+        "",
+        roster.markdown(results["roster"]).split("\n\nMachine:")[0],  # said at the top
         "",
     ]
     return "\n".join(text)
