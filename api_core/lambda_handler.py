@@ -16,6 +16,7 @@ from mangum.types import LambdaContext
 
 from api_core import snapstart
 from api_core.auth import warn_if_open
+from api_core.database import prepare_client
 from api_core.errors import PROBLEM_JSON, ApiError
 from api_core.factory import RouterFor, create_app
 from api_core.lambda_events import (
@@ -41,7 +42,8 @@ logger = logging.getLogger("api_core.requests")
 def make_handler(settings: Settings, *routers: APIRouter | RouterFor) -> LambdaHandler:
     line = LineWriter(configure_logging(settings.log_level), logger.name, "request")
     warn_if_open(settings)
-    process_loop()  # the loop Mangum runs every invocation on, and the client with it
+    # The loop Mangum runs every invocation on, and the client with it.
+    prepare_client(settings, process_loop())
     app = create_app(settings, routers)
     metrics = RequestMetrics(settings.metrics_namespace)
     # lifespan="off": Mangum would otherwise run the app's startup and shutdown on

@@ -18,7 +18,7 @@ from typing import Any
 from bson.errors import InvalidId
 from pymongo.errors import ConnectionFailure, PyMongoError
 
-from api_core.database import database_for, within_deadline
+from api_core.database import database_for, prepare_client, within_deadline
 from api_core.errors import DatabaseUnavailable
 from api_core.imports import batches
 from api_core.imports.csv_rows import Row
@@ -122,7 +122,7 @@ def _is_outage(error: Exception) -> bool:
 
 def make_handler(settings: Settings) -> Handler:
     configure_logging(settings.log_level)
-    process_loop()
+    prepare_client(settings, process_loop())  # see api_core/database.py
     cold_start = True
 
     def handler(event: Any, context: Any) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from urllib.parse import unquote_plus
 
 from bson import ObjectId
 
-from api_core.database import database_for, within_deadline
+from api_core.database import database_for, prepare_client, within_deadline
 from api_core.errors import NotFound
 from api_core.imports import batches, queue, records, storage
 from api_core.imports.csv_rows import Row, UnreadableFile, decoded, read_rows
@@ -132,7 +132,7 @@ class _Counted:
 
 def make_handler(settings: Settings) -> Handler:
     configure_logging(settings.log_level)
-    process_loop()
+    prepare_client(settings, process_loop())  # see api_core/database.py
     cold_start = True
 
     def handler(event: Any, context: Any) -> dict[str, Any]:

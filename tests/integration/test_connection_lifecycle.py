@@ -24,6 +24,7 @@ from api_core.devtools.wire_server import WireServer, free_port
 from api_core.lambda_handler import resource_handler
 from api_core.resources import STUDENTS
 from api_core.settings import Settings
+from tests.conftest import close_cached_client
 from tests.support.functions import Handlers
 
 BUDGET_MS = 1000
@@ -92,6 +93,7 @@ def recorder(monkeypatch: pytest.MonkeyPatch) -> Recorder:
         "AsyncMongoClient",
         functools.partial(AsyncMongoClient, event_listeners=[recorder]),
     )
+    close_cached_client()  # built with the handlers: the next request builds one with this
     return recorder
 
 
@@ -188,6 +190,32 @@ def test_database_restarted_while_warm_costs_at_most_one_failed_request(
 
 
 @pytest.mark.usefixtures("cold_process")
+def test_the_handler_builds_the_client_at_init_and_connects_on_the_first_request(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, wire_server: WireServer
+) -> None:
+    built: list[str] = []
+
+    def counting_client(uri: str, **options: Any) -> Any:
+        built.append(uri)
+        return AsyncMongoClient(uri, **options)
+
+    monkeypatch.setattr(database, "AsyncMongoClient", counting_client)
+    with MongoClient(wire_server.uri) as monitor:
+
+        def server_total() -> int:
+            return int(monitor.admin.command("serverStatus")["connections"]["totalCreated"])
+
+        before = server_total()
+        students = resource_handler(STUDENTS, pointed_at(settings, wire_server.uri, BUDGET_MS))
+        assert built == [wire_server.uri]  # in the init phase, out of the first request's way
+        assert server_total() == before  # and without touching the network
+        for _ in range(3):
+            assert invoke(students, "GET", "/api/students")["statusCode"] == 200
+        assert server_total() > before
+    assert built == [wire_server.uri]  # the requests used the client init built
+
+
+@pytest.mark.usefixtures("cold_process")
 def test_malformed_uri_at_cold_start_is_503_and_not_cached(
     settings: Settings, monkeypatch: pytest.MonkeyPatch, wire_server: WireServer
 ) -> None:
@@ -200,13 +228,14 @@ def test_malformed_uri_at_cold_start_is_503_and_not_cached(
     monkeypatch.setattr(database, "AsyncMongoClient", counting_client)
     malformed = pointed_at(settings, "mongodb://user:pass@:not-a-port", BUDGET_MS)
     students = resource_handler(STUDENTS, malformed)
+    assert len(attempts) == 1  # the handler builds its client at init
 
     first = invoke(students, "GET", "/api/students")
     second = invoke(students, "GET", "/api/students")
 
     assert_unavailable(first, settings)
     assert_unavailable(second, settings)
-    assert len(attempts) == 2  # the failed client was not cached: each invocation tries
+    assert len(attempts) == 3  # the failed client was not cached: each invocation tries
     fixed = resource_handler(STUDENTS, pointed_at(settings, wire_server.uri, BUDGET_MS))
     assert invoke(fixed, "GET", "/api/students")["statusCode"] == 200
 
