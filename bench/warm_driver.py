@@ -1,6 +1,6 @@
 """What a deadline costs pymongo's async find_one, without any framework around it.
 
-    .venv/bin/python -m bench.warm_driver [--invocations 6000] [--rounds 20]
+    .venv/bin/python -m bench.warm_driver [--invocations 6000] [--rounds 30]
 
 One AsyncMongoClient per variant against one MongoDB-wire server on loopback, the
 same document read by id, the variants interleaved round by round. Each variant's
@@ -29,6 +29,7 @@ from bson import ObjectId
 from pymongo import AsyncMongoClient
 
 from api_core.devtools.wire_server import WireServer
+from bench.baselines import TIMEOUTS
 from bench.common import markdown_table, run_cli
 from bench.warm import per_round_difference
 
@@ -38,10 +39,10 @@ Read = Callable[[], Awaitable[Any]]
 
 
 async def _measure(uri: str, invocations: int, rounds: int) -> dict[str, list[float]]:
-    options: dict[str, Any] = {"serverSelectionTimeoutMS": 2000, "connectTimeoutMS": 2000}
-    plain_client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(uri, **options)
+    # The client options (b) uses, so that "plain" reads as the floor does.
+    plain_client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(uri, **TIMEOUTS)
     socket_client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
-        uri, socketTimeoutMS=int(BUDGET_S * 1000), **options
+        uri, socketTimeoutMS=int(BUDGET_S * 1000), **TIMEOUTS
     )
     collection, with_socket_timeout = plain_client.bench.docs, socket_client.bench.docs
     record = ObjectId()
