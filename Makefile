@@ -59,6 +59,10 @@ lock: | $(UV_VENV)/.uv-$(UV_VERSION)  ## move uv.lock to the newest releases pyp
 # `python -m bench.durability` measures what that costs. Anything that keeps it from
 # serving (the port taken, .data/ held by another `make run`, a database that does
 # not answer) stops it at once with one line saying what, and a non-zero exit.
+# The database runs in a process group of its own (set -m), out of Ctrl-C's reach:
+# Ctrl-C stops uvicorn, the shell waits for it to exit (trap : INT), and the EXIT trap
+# then stops the database with one SIGTERM. A second signal while secantusd-py stops
+# re-enters its stop and hangs it.
 EMBEDDED_DB_OPTIONS := --sync-on-commit
 DATA_DIR ?= .data
 EMBEDDED_DB_LOG = $(DATA_DIR).log
@@ -74,10 +78,12 @@ run: $(RUN_INSTALLED)  ## serve the API, its docs and the page (an embedded data
 	fi; \
 	mkdir -p $(DATA_DIR); \
 	db_port=$$($(BIN)/python -c 'from api_core.devtools.wire_server import free_port; print(free_port())'); \
+	set -m; \
 	$(BIN)/secantusd-py --host 127.0.0.1 --port $$db_port --storage-path $(DATA_DIR) \
 		--log-level WARNING $(EMBEDDED_DB_OPTIONS) > $(EMBEDDED_DB_LOG) 2>&1 & \
 	db_pid=$$!; \
-	trap 'status=$$?; kill $$db_pid 2>/dev/null; wait $$db_pid 2>/dev/null; exit $$status' EXIT; \
+	set +m; \
+	trap 'status=$$?; trap "" INT TERM; kill $$db_pid 2>/dev/null; wait $$db_pid 2>/dev/null; exit $$status' EXIT; \
 	trap 'exit 0' INT TERM; \
 	export MONGODB_URI=mongodb://127.0.0.1:$$db_port; \
 	until (exec 3<>/dev/tcp/127.0.0.1/$$db_port) 2>/dev/null; do \
@@ -94,8 +100,11 @@ run: $(RUN_INSTALLED)  ## serve the API, its docs and the page (an embedded data
 	echo "Embedded MongoDB-wire server at $$MONGODB_URI (data in $(DATA_DIR)/);" \
 		"demo data: MONGODB_URI=$$MONGODB_URI make seed"; \
 	$(BIN)/python -m api_core.migrate || { echo "make run: the deploy step failed (see above)" >&2; exit 1; }; \
+	trap : INT; \
 	$(UVICORN) & \
-	wait $$!
+	uvicorn_pid=$$!; \
+	while wait $$uvicorn_pid; status=$$?; [ $$status -gt 128 ] && kill -0 $$uvicorn_pid 2>/dev/null; do :; done; \
+	exit $$status
 
 # The embedded database holds a lock on DATA_DIR/WiredTiger.lock while it runs.
 reset:  ## delete the embedded database's data (DATA_DIR); refuses while make run uses it

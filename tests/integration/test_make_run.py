@@ -6,6 +6,7 @@ of its own (DATA_DIR, PORT), so the developer's .data/ is never touched.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -64,8 +65,7 @@ def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
     try:
         yield process, f"http://{HOST}:{port}"
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
+        _kill_session(process)
         process.communicate(timeout=60)  # and close its pipes
 
 
@@ -74,11 +74,20 @@ def test_make_run_serves_the_api_after_the_database_answers_and_stops_cleanly(
 ) -> None:
     process, url = served
     health = _wait_for_health(url, process)
+    database = [  # the interpreter running secantusd-py, not the shell line naming it
+        row
+        for row in map(str.split, _session(process))
+        if row[5].endswith("python") and row[6].endswith("secantusd-py")
+    ]
 
-    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C, to the terminal's foreground group
     _stopped_within(process, seconds=60)
 
     assert health == 200
+    # Ctrl-C never reaches the database: make run stops it with one signal, as a second
+    # one while it stops hangs it.
+    [[_, database_group, *_]] = database
+    assert database_group != str(process.pid)
     # Nothing left behind: the port is free and the data directory's lock released.
     port = int(url.rsplit(":", 1)[1])
     socket.create_server((HOST, port)).close()
@@ -92,15 +101,25 @@ def _stopped_within(process: subprocess.Popen[str], seconds: float) -> None:
     try:
         process.communicate(timeout=seconds)
     except subprocess.TimeoutExpired:
-        table = subprocess.run(
-            ["ps", "-eo", "pgid=,pid=,stat=,etime=,args="], capture_output=True, text=True
-        ).stdout
-        running = "\n".join(
-            line for line in table.splitlines() if line.split()[0] == str(process.pid)
-        )
-        os.killpg(process.pid, signal.SIGKILL)
+        running = "\n".join(_session(process))
+        _kill_session(process)
         _, stderr = process.communicate(timeout=60)
         pytest.fail(f"still running {seconds} s after Ctrl-C:\n{running}\n{stderr[-3000:]}")
+
+
+def _session(process: subprocess.Popen[str]) -> list[str]:
+    """`ps` lines of every process make run started (its session, the database's
+    own process group included)."""
+    table = subprocess.run(
+        ["ps", "-ww", "-eo", "sid=,pgid=,pid=,stat=,etime=,args="], capture_output=True, text=True
+    ).stdout
+    return [line for line in table.splitlines() if line.split()[0] == str(process.pid)]
+
+
+def _kill_session(process: subprocess.Popen[str]) -> None:
+    for line in _session(process):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(line.split()[2]), signal.SIGKILL)
 
 
 def _wait_for_health(url: str, process: subprocess.Popen[str]) -> int:
