@@ -24,7 +24,6 @@ import argparse
 import http.client
 import json
 import os
-import random
 import signal
 import subprocess
 import tempfile
@@ -36,7 +35,7 @@ from typing import Any
 from api_core.devtools.claims import CLIENT_ID, STUDENT
 from api_core.devtools.events import build_event
 from api_core.devtools.wire_server import WireServer, free_port
-from bench.common import ROOT, markdown_table, median, use_database
+from bench.common import ROOT, interleaved, markdown_table, median, use_database
 from bench.lambda_build import Built, build, find_rie, runtime_client
 from bench.warm import median_interval
 
@@ -288,13 +287,10 @@ def run(
         for label in order:  # unmeasured: the page cache, as a warm machine has it
             runner.cold_start_ms(label, events[label])
         totals: dict[str, list[float]] = {label: [] for label in order}
-        shuffler = random.Random(14)  # the same orders every run
-        for _ in range(runs):
-            # Interleaved, so the machine's noise hits every target alike; shuffled, so
-            # no target always follows the same one (a rotation kept the students function
-            # behind (b), whose runtime was still exiting then: see _wait_until_gone).
-            for label in shuffler.sample(order, len(order)):
-                totals[label].append(runner.cold_start_ms(label, events[label]))
+        # Shuffled: a rotation kept the students function behind (b), whose runtime was
+        # still exiting then (see _wait_until_gone).
+        for label in interleaved(order, runs):
+            totals[label].append(runner.cold_start_ms(label, events[label]))
         by_group: dict[str, dict[str, list[float]]] = {label: defaultdict(list) for label in order}
         by_module: dict[str, dict[str, list[float]]] = {label: defaultdict(list) for label in order}
         collections: dict[str, dict[str, list[float]]] = {

@@ -9,7 +9,7 @@ import platform
 import random
 import statistics
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from importlib import metadata
 from pathlib import Path
@@ -28,6 +28,15 @@ def percentile(samples: Iterable[float], fraction: float) -> float:
 
 def median(samples: Iterable[float]) -> float:
     return statistics.median(list(samples))
+
+
+def interleaved(labels: Sequence[str], rounds: int) -> Iterator[str]:
+    """Every label once per round, in an order shuffled each round (the same orders
+    every run): interleaved, so the machine's noise hits every target alike; shuffled,
+    so no target always follows the same one."""
+    shuffler = random.Random(14)
+    for _ in range(rounds):
+        yield from shuffler.sample(labels, len(labels))
 
 
 def machine() -> dict[str, str]:

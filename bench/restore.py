@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import subprocess
 import tempfile
 from pathlib import Path
@@ -30,7 +29,7 @@ from typing import Any
 
 from api_core.devtools.wire_server import WireServer
 from bench.coldstart import TARGETS, Runner, _environment
-from bench.common import ROOT, markdown_table, median
+from bench.common import ROOT, interleaved, markdown_table, median
 from bench.lambda_build import build, runtime_client
 from bench.warm import median_interval
 
@@ -101,13 +100,9 @@ def run(rounds: int = 30) -> dict[str, Any]:
                 snapshots[label].restore()
             cold: dict[str, list[float]] = {label: [] for label in FUNCTIONS}
             restored: dict[str, list[dict[str, float]]] = {label: [] for label in FUNCTIONS}
-            shuffler = random.Random(14)  # the same orders every run
-            for _ in range(rounds):
-                # Shuffled, not rotated: as in bench.coldstart, so that no function
-                # always follows the same one.
-                for label in shuffler.sample(FUNCTIONS, len(FUNCTIONS)):
-                    cold[label].append(runner.cold_start_ms(label, events[label]))
-                    restored[label].append(snapshots[label].restore())
+            for label in interleaved(FUNCTIONS, rounds):
+                cold[label].append(runner.cold_start_ms(label, events[label]))
+                restored[label].append(snapshots[label].restore())
         finally:
             for snapshot in snapshots.values():
                 snapshot.close()
